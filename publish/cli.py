@@ -1,0 +1,188 @@
+"""The ``bomay`` command: build, validate, query and inspect releases."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from publish.build.load import DataError
+from publish.build.release import STEPS, ValidationFailed, build, check
+from publish.build.validate import Report
+from publish.settings import Settings
+from publish.store import NoRelease, open_release
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+
+class Output(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+ReleaseDir = Annotated[Path | None, typer.Option(help="Release folder (default: BOMAY_RELEASE_DIR or dist/)")]
+BaseIri = Annotated[str | None, typer.Option(help="Base IRI (default: BOMAY_BASE_IRI)")]
+
+
+def _settings(release_dir: Path | None = None, base_iri: str | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if release_dir is not None:
+        overrides["release_dir"] = release_dir
+    if base_iri is not None:
+        overrides["base_iri"] = base_iri
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _run_steps(settings: Settings, action: str) -> object:
+    """Run build or check with a progress bar over the pipeline steps."""
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
+        task = progress.add_task(action, total=len(STEPS) if action == "build" else 3)
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"{action}: {name}", advance=1)
+
+        try:
+            return build(settings, step) if action == "build" else check(settings, step)
+        except DataError as error:
+            progress.stop()
+            err.print(f"[bold red]error[/]: {error}", markup=True, highlight=False)
+            raise typer.Exit(2) from error
+
+
+def _print_report(report: Report, fmt: ReportFormat) -> None:
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n")
+        return
+    for shape, violations in report.by_shape().items():
+        err.print(f"[bold red]{shape}[/] ({len(violations)})", highlight=False)
+        for v in violations:
+            err.print(f"  {v.focus_node}", highlight=False)
+            err.print(f"    {v.message}", highlight=False)
+            err.print(f"    in {', '.join(v.files)}", highlight=False)
+
+
+@app.command(name="build")
+def build_cmd(
+    release_dir: ReleaseDir = None,
+    base_iri: BaseIri = None,
+    report_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+) -> None:
+    """Validate ontology/, data/ and shapes/ and switch in a new release."""
+    settings = _settings(release_dir, base_iri)
+    try:
+        folder = _run_steps(settings, "build")
+    except ValidationFailed as failure:
+        _print_report(failure.report, report_format)
+        err.print(f"[bold red]build failed[/]: {failure}; the previous release is unchanged")
+        raise typer.Exit(1) from failure
+    err.print(f"release [bold]{Path(str(folder)).name}[/] is current ({settings.current_release})")
+
+
+@app.command(name="validate")
+def validate_cmd(
+    base_iri: BaseIri = None,
+    report_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
+) -> None:
+    """Validate without writing a release."""
+    settings = _settings(base_iri=base_iri)
+    try:
+        _run_steps(settings, "validate")
+    except ValidationFailed as failure:
+        _print_report(failure.report, report_format)
+        raise typer.Exit(1) from failure
+    if report_format is ReportFormat.json:
+        sys.stdout.write(json.dumps({"conforms": True, "violations": []}) + "\n")
+    err.print("[green]valid[/]")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="The SPARQL query")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file")] = None,
+    output: Annotated[Output, typer.Option("--output", "-o")] = Output.table,
+    release_dir: ReleaseDir = None,
+) -> None:
+    """Run a SPARQL query against the current release (union default graph)."""
+    if (sparql is None) == (file is None):
+        err.print("give a query or --file, not both")
+        raise typer.Exit(2)
+    text = file.read_text(encoding="utf-8") if file is not None else str(sparql)
+    try:
+        release = open_release(_settings(release_dir))
+        result = release.store.query(text)
+    except NoRelease as error:
+        err.print(f"[bold red]error[/]: {error}")
+        raise typer.Exit(2) from error
+    except SyntaxError as error:
+        err.print(f"[bold red]bad query[/]: {error}", highlight=False)
+        raise typer.Exit(2) from error
+    _print_result(result, output)
+
+
+def _print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output: Output) -> None:
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+        return
+    if output is not Output.table:
+        fmt = {
+            Output.csv: ox.QueryResultsFormat.CSV,
+            Output.tsv: ox.QueryResultsFormat.TSV,
+            Output.json: ox.QueryResultsFormat.JSON,
+        }[output]
+        sys.stdout.write(result.serialize(format=fmt).decode())
+        return
+    if isinstance(result, ox.QueryBoolean):
+        out.print("yes" if bool(result) else "no")
+        return
+    names = [v.value for v in result.variables]
+    table = Table(*names)
+    for row in result:
+        table.add_row(*("" if row[n] is None else _term_text(row[n]) for n in names))
+    out.print(table)
+
+
+def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    return str(term.value) if not isinstance(term, ox.Triple) else str(term)
+
+
+@app.command()
+def stats(release_dir: ReleaseDir = None) -> None:
+    """Counts per named graph, per class and per source article of the current release."""
+    try:
+        release = open_release(_settings(release_dir))
+    except NoRelease as error:
+        err.print(f"[bold red]error[/]: {error}")
+        raise typer.Exit(2) from error
+    manifest = release.manifest
+    out.print(f"release {release.folder.name}: {manifest['triples']} triples, {manifest['quads']} quads")
+    for title, rows in manifest["stats"].items():
+        if not rows:
+            continue
+        table = Table(*rows[0].keys(), title=title)
+        for row in rows:
+            table.add_row(*(str(v) for v in row.values()))
+        out.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,54 @@
+"""Namespaces and the few term conversions both halves need."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import rdflib
+
+PREFIXES: dict[str, str] = {
+    "bomay": "https://w3id.org/bomay/def#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
+    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
+    "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+
+
+def sparql_prologue(base_vocab: str = PREFIXES["bomay"]) -> str:
+    """PREFIX declarations for queries written in code."""
+    prefixes = {**PREFIXES, "bomay": base_vocab}
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Identifier:
+    """pyoxigraph term → rdflib term (pyshacl works on rdflib graphs)."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def to_rdflib_graph(triples: list[ox.Triple] | list[ox.Quad]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+    return graph

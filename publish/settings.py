@@ -1,0 +1,63 @@
+"""One typed settings object for the build and the service.
+
+Every knob lives here, read from ``BOMAY_*`` environment variables, and CLI flags override
+it, so nothing else in the package reads the environment. Bad values are refused at start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The base under which the data files are written; the build rebases it to ``base_iri``.
+CANONICAL_BASE = "https://w3id.org/bomay/"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of a bomay build and service."""
+
+    model_config = SettingsConfigDict(env_prefix="BOMAY_", frozen=True)
+
+    base_iri: str = Field(CANONICAL_BASE, description="Base of every IRI bomay mints")
+    ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="OWL ontology and SKOS files")
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Turtle/TriG data files")
+    shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
+    sources_dir: Path = Field(PROJECT_ROOT / "sources", description="The source articles")
+    release_dir: Path = Field(PROJECT_ROOT / "dist", description="Where releases are written")
+    keep_releases: int = Field(3, ge=1, description="Older releases kept beside the current one")
+    release_date: dt.date | None = Field(
+        None, description="Issued date of the release; default SOURCE_DATE_EPOCH, else today"
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000/", description="Where the service is reachable (for links)"
+    )
+    licence: str = Field(
+        "https://creativecommons.org/licenses/by/4.0/", description="Licence of the dataset"
+    )
+
+    @field_validator("base_iri", "public_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or not value.endswith("/"):
+            raise ValueError("must be an http(s) IRI ending with '/'")
+        return value
+
+    @property
+    def issued(self) -> dt.date:
+        """The release date: explicit setting, then SOURCE_DATE_EPOCH (reproducible builds)."""
+        if self.release_date is not None:
+            return self.release_date
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        return dt.datetime.now(tz=dt.UTC).date()
+
+    @property
+    def current_release(self) -> Path:
+        """The symlink that always points at the last good release."""
+        return self.release_dir / "current"

@@ -1,0 +1,72 @@
+"""The one interface between the service and its SPARQL engine.
+
+Everything that serves data (CLI queries now, the HTTP service later) goes through
+``SparqlStore``; results are pyoxigraph's result types, which a remote backend can produce
+too with ``pyoxigraph.parse_query_results``. The default graph is the union of all named
+graphs unless the caller names the graphs it wants.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from publish.settings import Settings
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class NoRelease(Exception):
+    """There is no built release to serve."""
+
+
+class SparqlStore(Protocol):
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult: ...
+
+
+class OxigraphStore:
+    """The embedded store of a release, opened read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self._store = ox.Store.read_only(str(path))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        return self._store.query(
+            sparql,
+            use_default_graph_as_union=default_graphs is None,
+            default_graph=None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs],
+            named_graphs=None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs],
+        )
+
+
+@dataclass(frozen=True)
+class Release:
+    folder: Path
+    manifest: dict[str, Any]
+    store: SparqlStore
+
+
+def open_release(settings: Settings) -> Release:
+    folder = settings.current_release
+    if not (folder / "manifest.json").is_file():
+        raise NoRelease(f"no release in {settings.release_dir} (run `bomay build`)")
+    folder = folder.resolve()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return Release(folder, manifest, OxigraphStore(folder / "store"))
