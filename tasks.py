@@ -36,8 +36,17 @@ def ensure_venv() -> None:
         venv.create(VENV, with_pip=True)
     if not STAMP.exists() or STAMP.read_text() != _fingerprint():
         print("installing bomay and its pinned dependencies into .venv", file=sys.stderr)
-        pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"], check=True)
+        pip = [
+            str(BIN / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ]
+        subprocess.run(
+            [*pip, "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"], check=True
+        )
         STAMP.write_text(_fingerprint())
 
 

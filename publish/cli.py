@@ -17,8 +17,9 @@ from rich.table import Table
 from publish.build.load import DataError
 from publish.build.release import STEPS, ValidationFailed, build, check
 from publish.build.validate import Report
+from publish.rdf import serialize
 from publish.settings import Settings
-from publish.store import NoRelease, open_release
+from publish.store import NoReleaseError, open_release
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 out = Console()
@@ -37,7 +38,9 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
-ReleaseDir = Annotated[Path | None, typer.Option(help="Release folder (default: BOMAY_RELEASE_DIR or dist/)")]
+ReleaseDir = Annotated[
+    Path | None, typer.Option(help="Release folder (default: BOMAY_RELEASE_DIR or dist/)")
+]
 BaseIri = Annotated[str | None, typer.Option(help="Base IRI (default: BOMAY_BASE_IRI)")]
 
 
@@ -116,7 +119,9 @@ def validate_cmd(
 @app.command()
 def query(
     sparql: Annotated[str | None, typer.Argument(help="The SPARQL query")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a file")
+    ] = None,
     output: Annotated[Output, typer.Option("--output", "-o")] = Output.table,
     release_dir: ReleaseDir = None,
 ) -> None:
@@ -128,7 +133,7 @@ def query(
     try:
         release = open_release(_settings(release_dir))
         result = release.store.query(text)
-    except NoRelease as error:
+    except NoReleaseError as error:
         err.print(f"[bold red]error[/]: {error}")
         raise typer.Exit(2) from error
     except SyntaxError as error:
@@ -137,9 +142,11 @@ def query(
     _print_result(result, output)
 
 
-def _print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output: Output) -> None:
+def _print_result(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output: Output
+) -> None:
     if isinstance(result, ox.QueryTriples):
-        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+        sys.stdout.write(serialize(result, ox.RdfFormat.TURTLE).decode())
         return
     if output is not Output.table:
         fmt = {
@@ -147,7 +154,7 @@ def _print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
             Output.tsv: ox.QueryResultsFormat.TSV,
             Output.json: ox.QueryResultsFormat.JSON,
         }[output]
-        sys.stdout.write(result.serialize(format=fmt).decode())
+        sys.stdout.write(bytes(result.serialize(format=fmt) or b"").decode())
         return
     if isinstance(result, ox.QueryBoolean):
         out.print("yes" if bool(result) else "no")
@@ -170,11 +177,13 @@ def stats(release_dir: ReleaseDir = None) -> None:
     """Counts per named graph, per class and per source article of the current release."""
     try:
         release = open_release(_settings(release_dir))
-    except NoRelease as error:
+    except NoReleaseError as error:
         err.print(f"[bold red]error[/]: {error}")
         raise typer.Exit(2) from error
     manifest = release.manifest
-    out.print(f"release {release.folder.name}: {manifest['triples']} triples, {manifest['quads']} quads")
+    out.print(
+        f"release {release.folder.name}: {manifest['triples']} triples, {manifest['quads']} quads"
+    )
     for title, rows in manifest["stats"].items():
         if not rows:
             continue

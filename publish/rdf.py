@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 import rdflib
 
@@ -52,3 +54,15 @@ def to_rdflib_graph(triples: list[ox.Triple] | list[ox.Quad]) -> rdflib.Graph:
     for t in triples:
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
     return graph
+
+
+def serialize(
+    data: Iterable[ox.Triple] | Iterable[ox.Quad],
+    fmt: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """pyoxigraph's serialiser into memory (it returns bytes when given no output)."""
+    written = ox.serialize(data, format=fmt, prefixes=prefixes)
+    if written is None:  # pragma: no cover - only when an output file is given
+        raise RuntimeError("pyoxigraph wrote to a file instead of returning bytes")
+    return written

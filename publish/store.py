@@ -21,7 +21,7 @@ from publish.settings import Settings
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
-class NoRelease(Exception):
+class NoReleaseError(Exception):
     """There is no built release to serve."""
 
 
@@ -51,7 +51,9 @@ class OxigraphStore:
         return self._store.query(
             sparql,
             use_default_graph_as_union=default_graphs is None,
-            default_graph=None if default_graphs is None else [ox.NamedNode(g) for g in default_graphs],
+            default_graph=None
+            if default_graphs is None
+            else [ox.NamedNode(g) for g in default_graphs],
             named_graphs=None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs],
         )
 
@@ -66,7 +68,7 @@ class Release:
 def open_release(settings: Settings) -> Release:
     folder = settings.current_release
     if not (folder / "manifest.json").is_file():
-        raise NoRelease(f"no release in {settings.release_dir} (run `bomay build`)")
+        raise NoReleaseError(f"no release in {settings.release_dir} (run `bomay build`)")
     folder = folder.resolve()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     return Release(folder, manifest, OxigraphStore(folder / "store"))

@@ -1,0 +1,78 @@
+"""One real release per test session, built from the project's own data by the real pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from publish.build.release import build
+from publish.rdf import sparql_prologue
+from publish.settings import PROJECT_ROOT, Settings
+from publish.store import Release, open_release
+
+RELEASE_DATE = dt.date(2026, 11, 23)
+
+
+def pytest_report_header() -> list[str]:
+    names = ("rdflib", "pyshacl", "pyoxigraph", "fastapi")
+    return ["versions: " + ", ".join(f"{n} {importlib.metadata.version(n)}" for n in names)]
+
+
+def make_settings(release_dir: Path, **overrides: object) -> Settings:
+    return Settings(release_dir=release_dir, release_date=RELEASE_DATE, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="session")
+def release(settings: Settings) -> Release:
+    build(settings)
+    return open_release(settings)
+
+
+@pytest.fixture(scope="session")
+def select(release: Release):  # type: ignore[no-untyped-def]
+    """Run a SELECT (text or a file under queries/) and return rows of plain values."""
+
+    def run(query: str) -> list[dict[str, str]]:
+        if query.endswith(".rq"):
+            query = (PROJECT_ROOT / "queries" / query).read_text(encoding="utf-8")
+        result = release.store.query(sparql_prologue() + query)
+        assert isinstance(result, ox.QuerySolutions)
+        names = [v.value for v in result.variables]
+        return [{n: row[n].value for n in names if row[n] is not None} for row in result]
+
+    return run
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Iterator[Path]:
+    """A throw-away copy of ontology/, data/ and shapes/ to break on purpose."""
+    for folder in ("ontology", "data", "shapes", "sources"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    yield tmp_path
+
+
+def settings_for(root: Path, release_dir: Path) -> Settings:
+    return make_settings(
+        release_dir,
+        ontology_dir=root / "ontology",
+        data_dir=root / "data",
+        shapes_dir=root / "shapes",
+        sources_dir=root / "sources",
+    )
+
+
+@pytest.fixture(scope="session")
+def release_cli_env(release: Release, settings: Settings) -> dict[str, str]:
+    """Environment that points the CLI at the session's release."""
+    return {"BOMAY_RELEASE_DIR": str(settings.release_dir)}

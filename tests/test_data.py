@@ -1,0 +1,123 @@
+"""The data against its sources: verbatim quotes, every inventory fact, clean text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import pyoxigraph as ox
+import pytest
+
+from publish.settings import PROJECT_ROOT
+from publish.store import Release
+
+INVENTORY = PROJECT_ROOT / "docs" / "fact-inventory.md"
+SOURCES = PROJECT_ROOT / "sources"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text.replace("\u00a0", " "))).strip()
+
+
+def inventory_ids(article: str) -> set[str]:
+    return set(re.findall(rf"\*\*({article}\.\d\d)\*\*", INVENTORY.read_text(encoding="utf-8")))
+
+
+def test_inventory_lists_169_stated_facts() -> None:
+    assert sum(len(inventory_ids(a)) for a in ("000", "001", "002", "003", "004")) == 169
+
+
+def test_every_quote_occurs_in_its_article(select) -> None:  # type: ignore[no-untyped-def]
+    rows = select("""SELECT ?quote ?file WHERE {
+        ?e oa:exact ?quote ; prov:wasQuotedFrom ?a .
+        ?a bomay:sourceFile ?file }""")
+    assert len(rows) > 150
+    texts = {p.name: normalise(p.read_text(encoding="utf-8")) for p in SOURCES.glob("*.txt")}
+    missing = []
+    for row in rows:
+        text, position = texts[row["file"]], 0
+        for run in normalise(row["quote"]).split(" … "):
+            found = text.find(run, position)
+            if found < 0:
+                missing.append((row["file"], run))
+                break
+            position = found + len(run)
+    assert missing == []
+
+
+@pytest.mark.parametrize("article", ["000", "001", "002", "003", "004"])
+def test_every_inventory_fact_is_in_its_article_graph(select, article: str) -> None:  # type: ignore[no-untyped-def]
+    rows = select(f"""SELECT DISTINCT ?id WHERE {{
+        GRAPH <https://w3id.org/bomay/graph/article-{article}> {{
+          ?s bomay:evidence ?e . ?e bomay:factId ?id }} }}""")
+    assert inventory_ids(article) - {r["id"] for r in rows} == set()
+
+
+def test_source_checksums_match_files(select) -> None:  # type: ignore[no-untyped-def]
+    rows = select("""SELECT ?file ?sha WHERE { ?a bomay:sourceFile ?file ;
+                                                 bomay:sha256 ?sha }""")
+    assert len(rows) == 5
+    for row in rows:
+        assert hashlib.sha256((SOURCES / row["file"]).read_bytes()).hexdigest() == row["sha"]
+
+
+def test_all_text_is_nfc(release: Release) -> None:
+    result = release.store.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")
+    assert isinstance(result, ox.QuerySolutions)
+    bad = [row["o"].value for row in result if not unicodedata.is_normalized("NFC", row["o"].value)]
+    assert bad == []
+
+
+def test_source_typo_is_cleaned_and_noted(select) -> None:  # type: ignore[no-untyped-def]
+    rows = select("""SELECT ?d ?note WHERE { ?d eli:id_local "30-CTr/TU" ;
+                                              skos:editorialNote ?note }""")
+    assert rows and "¬" in rows[0]["note"]
+    assert (
+        select(
+            'SELECT ?d WHERE { ?d ?p ?o FILTER(CONTAINS(STR(?o), "¬")) '
+            "FILTER(?p NOT IN (oa:exact, skos:editorialNote)) }"
+        )
+        == []
+    )
+
+
+def test_approximate_value_is_flagged(select) -> None:  # type: ignore[no-untyped-def]
+    rows = select("""SELECT ?o WHERE { ?o sdmx-measure:obsValue 118 ;
+                                         bomay:approximate true }""")
+    assert len(rows) == 1
+
+
+def test_inferred_facts_stay_out_of_article_graphs(select) -> None:  # type: ignore[no-untyped-def]
+    """Resolution 19's symbol and the years of 000/003 come only from inference graphs."""
+    rows = select("""SELECT ?g WHERE { GRAPH ?g { ?d eli:id_local "19-NQ/TW" } }""")
+    assert [r["g"] for r in rows] == ["https://w3id.org/bomay/graph/inference/i-05"]
+    rows = select("""SELECT ?g WHERE { GRAPH ?g {
+        <https://w3id.org/bomay/id/meeting/hai-phong/2018-11-21-hoi-nghi-trien-khai-thi-diem>
+          schema:startDate ?d } }""")
+    assert [r["g"] for r in rows] == ["https://w3id.org/bomay/graph/inference/i-01"]
+
+
+def test_every_inference_graph_describes_itself(select) -> None:  # type: ignore[no-untyped-def]
+    graphs = select("""SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o }
+                       FILTER(STRSTARTS(STR(?g), "https://w3id.org/bomay/graph/inference/")) }""")
+    described = select("""SELECT ?g WHERE { GRAPH ?g { ?g a bomay:Inference } }""")
+    assert len(graphs) >= 21
+    assert {r["g"] for r in graphs} == {r["g"] for r in described}
+
+
+def test_no_page_furniture_imported(select) -> None:  # type: ignore[no-untyped-def]
+    for furniture in ("632/GP-STTTT", "0834 244 333", "Trần Huy Kiên", "11.828.569"):
+        assert (
+            select(
+                f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{furniture}")) '
+                f"FILTER(?p != skos:editorialNote) }}"
+            )
+            == []
+        ), furniture
+
+
+def test_labels_come_in_vietnamese_and_english(select) -> None:  # type: ignore[no-untyped-def]
+    rows = select("""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s skos:prefLabel ?l
+        FILTER NOT EXISTS { ?s skos:prefLabel ?en FILTER(LANG(?en) = "en") } }""")
+    assert rows[0]["n"] == "0"
