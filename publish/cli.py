@@ -22,8 +22,8 @@ from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Output(StrEnum):
