@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import make_settings, settings_for
 from rdflib.namespace import DCAT, VOID
 
+from conftest import make_settings, settings_for
 from publish.build.load import DataError
 from publish.build.release import CHECKSUMS, build
 from publish.settings import Settings
