@@ -1,0 +1,1 @@
+"""Build: load → derive → validate → release. Never imports the serving side."""

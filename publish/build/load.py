@@ -1,0 +1,123 @@
+"""Load the ontology and data files into quads, refusing anything malformed.
+
+Parsing is pyoxigraph's (the store's own parser: fast, and its errors carry line and
+column). Each file becomes named graph(s) as docs/DATA.md says; we remember which files
+describe each subject so that a SHACL violation can name the file to fix.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publish.iris import Iris
+from publish.settings import Settings
+
+FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
+IGNORED_SUFFIXES = {".md", ".txt"}
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph
+
+
+class DataError(Exception):
+    """A data file that cannot be loaded; the message names the file (and line)."""
+
+
+@dataclass
+class Loaded:
+    quads: list[ox.Quad] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    #: subject IRI → the files (relative paths) that describe it
+    files_by_subject: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def graphs(self) -> set[str]:
+        return {q.graph_name.value for q in self.quads if isinstance(q.graph_name, ox.NamedNode)}
+
+
+def data_files(settings: Settings) -> list[Path]:
+    """The files of a build, in a stable order: ontology first, then data."""
+    files: list[Path] = []
+    for folder in (settings.ontology_dir, settings.data_dir):
+        if not folder.is_dir():
+            raise DataError(f"{folder}: folder not found")
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir() or path.suffix in IGNORED_SUFFIXES:
+                continue
+            if path.suffix not in FORMATS:
+                raise DataError(f"{path}: not a data file (expected .ttl or .trig)")
+            files.append(path)
+    return files
+
+
+def load(settings: Settings, files: Iterable[Path] | None = None) -> Loaded:
+    iris = Iris(settings.base_iri)
+    loaded = Loaded()
+    seen_graphs: dict[str, Path] = {}
+    for path in data_files(settings) if files is None else files:
+        for quad in _parse(path, iris):
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode) or not iris.is_graph(graph.value):
+                raise DataError(f"{path}: triple outside a named graph under {iris.graph('')}")
+            owner = seen_graphs.setdefault(graph.value, path)
+            if owner != path:
+                raise DataError(f"{path}: graph {graph.value} is already written by {owner}")
+            if isinstance(quad.subject, ox.NamedNode):
+                loaded.files_by_subject[quad.subject.value].add(_display(path, settings))
+            loaded.quads.append(quad)
+        loaded.files.append(path)
+    return loaded
+
+
+def _parse(path: Path, iris: Iris) -> list[ox.Quad]:
+    text = path.read_bytes()
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DataError(f"{path}: not UTF-8 (byte {err.start})") from err
+    default_graph = ox.NamedNode(iris.graph_for_file(path)) if path.suffix == ".ttl" else None
+    try:
+        parsed = list(ox.parse(text, format=FORMATS[path.suffix], path=None))
+    except SyntaxError as err:
+        raise DataError(f"{path}:{err.lineno}: {err.msg}") from err
+    quads = []
+    for q in parsed:
+        graph = default_graph or q.graph_name
+        quads.append(
+            ox.Quad(
+                _rebase(q.subject, iris),  # type: ignore[arg-type]
+                _rebase(q.predicate, iris),  # type: ignore[arg-type]
+                _rebase(q.object, iris),  # type: ignore[arg-type]
+                _rebase(graph, iris),  # type: ignore[arg-type]
+            )
+        )
+        if isinstance(q.object, ox.Literal) and not unicodedata.is_normalized("NFC", q.object.value):
+            line = _line_of(decoded, q.object.value)
+            raise DataError(f"{path}:{line}: literal is not NFC-normalised: {q.object.value!r}")
+    return quads
+
+
+def _rebase(term: Term, iris: Iris) -> Term:
+    """IRIs, and literals that spell one (vann:preferredNamespaceUri), move to the base."""
+    if isinstance(term, ox.NamedNode):
+        rebased = iris.rebase(term.value)
+        return ox.NamedNode(rebased) if rebased != term.value else term
+    if isinstance(term, ox.Literal) and not term.language:
+        rebased = iris.rebase(term.value)
+        return ox.Literal(rebased, datatype=term.datatype) if rebased != term.value else term
+    return term
+
+
+def _line_of(text: str, needle: str) -> int | str:
+    index = text.find(needle[:40])
+    return text.count("\n", 0, index) + 1 if index >= 0 else "?"
+
+
+def _display(path: Path, settings: Settings) -> str:
+    for root in (settings.data_dir.parent, Path.cwd()):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return str(path)
