@@ -55,13 +55,10 @@ def run(*command: str) -> int:
 
 
 def run_service(args: list[str]) -> int:
-    """Build a release when there is none, then answer a competency question from it.
-
-    (The HTTP service replaces the query here once ``bomay serve`` exists.)
-    """
+    """Build a release when there is none, then serve it (Ctrl-C stops)."""
     if not (ROOT / "dist" / "current" / "manifest.json").exists() and run("bomay", "build") != 0:
         return 1
-    return run("bomay", "query", "--file", "queries/cq01-an-lao-office-merger.rq", *args)
+    return run("bomay", "serve", *args)
 
 
 def test(args: list[str]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,14 +11,16 @@ from typing import Annotated
 
 import pyoxigraph as ox
 import typer
+import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from publish.build.load import DataError
-from publish.build.release import STEPS, ValidationFailed, build, check
+from publish.build.release import STEPS, ValidationFailedError, build, check
 from publish.build.validate import Report
 from publish.rdf import serialize
+from publish.serve.app import create_app
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
 
@@ -92,7 +95,7 @@ def build_cmd(
     settings = _settings(release_dir, base_iri)
     try:
         folder = _run_steps(settings, "build")
-    except ValidationFailed as failure:
+    except ValidationFailedError as failure:
         _print_report(failure.report, report_format)
         err.print(f"[bold red]build failed[/]: {failure}; the previous release is unchanged")
         raise typer.Exit(1) from failure
@@ -108,7 +111,7 @@ def validate_cmd(
     settings = _settings(base_iri=base_iri)
     try:
         _run_steps(settings, "validate")
-    except ValidationFailed as failure:
+    except ValidationFailedError as failure:
         _print_report(failure.report, report_format)
         raise typer.Exit(1) from failure
     if report_format is ReportFormat.json:
@@ -170,6 +173,30 @@ def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> st
     if isinstance(term, ox.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value
     return str(term.value) if not isinstance(term, ox.Triple) else str(term)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface (default BOMAY_HOST or 127.0.0.1)")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default BOMAY_PORT or 8000)")] = None,
+    release_dir: ReleaseDir = None,
+) -> None:
+    """Serve the current release: SPARQL endpoint, service description, health, metrics."""
+    settings = _settings(release_dir)
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    try:
+        open_release(settings)
+    except NoReleaseError as error:
+        err.print(f"[bold red]error[/]: {error}")
+        raise typer.Exit(2) from error
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    release = settings.current_release.resolve().name
+    err.print(f"serving {release} on http://{settings.host}:{settings.port}/sparql")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
 @app.command()

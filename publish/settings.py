@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     licence: str = Field(
         "https://creativecommons.org/licenses/by/4.0/", description="Licence of the dataset"
     )
+    host: str = Field("127.0.0.1", description="Interface the service listens on")
+    port: int = Field(8000, ge=1, le=65535, description="Port the service listens on")
+    query_timeout_s: float = Field(30.0, gt=0, description="Wall-clock limit of one query")
+    max_query_bytes: int = Field(64 * 1024, gt=0, description="Largest accepted query text")
+    max_nesting_depth: int = Field(64, gt=0, description="Deepest ( { [ nesting in a query")
+    max_result_rows: int = Field(10_000, gt=0, description="Rows or triples before truncation")
+    query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries")
+    max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
+    cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
 
     @field_validator("base_iri", "public_url")
     @classmethod

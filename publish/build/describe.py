@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
@@ -16,9 +15,14 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 IANA = "https://www.iana.org/assignments/media-types/"
 VOCABULARIES = (
-    "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", "http://data.europa.eu/eli/ontology#",
-    "http://purl.org/linked-data/cube#", "http://www.w3.org/2004/02/skos/core#",
-    "http://purl.org/dc/terms/", "https://schema.org/", "http://www.w3.org/ns/oa#",
+    "http://www.w3.org/ns/org#",
+    "http://www.w3.org/ns/prov#",
+    "http://data.europa.eu/eli/ontology#",
+    "http://purl.org/linked-data/cube#",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://purl.org/dc/terms/",
+    "https://schema.org/",
+    "http://www.w3.org/ns/oa#",
 )
 
 
@@ -45,21 +49,37 @@ def describe(
     g.add((dataset, RDF.type, DCAT.Dataset))
     g.add((dataset, DCTERMS.title, Literal("bomay: sắp xếp, tinh gọn tổ chức bộ máy", lang="vi")))
     g.add((dataset, DCTERMS.title, Literal("bomay: reorganising Viet Nam's apparatus", lang="en")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "Dữ liệu liên kết mở về việc sắp xếp, tinh gọn tổ chức bộ máy của hệ thống chính trị "
-        "Việt Nam: cơ quan, hợp nhất, mô hình thí điểm, văn bản, chức danh và số liệu, "
-        "mỗi dữ kiện kèm nguồn và trích dẫn.", lang="vi")))
-    g.add((dataset, DCTERMS.description, Literal(
-        "Linked open data on the reorganisation of Viet Nam's state and Party apparatus: "
-        "agencies, mergers, pilot models, directives, posts and figures, each fact with its "
-        "source article and quote.", lang="en")))
+    g.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Dữ liệu liên kết mở về việc sắp xếp, tinh gọn tổ chức bộ máy của hệ thống "
+                "chính trị Việt Nam: cơ quan, hợp nhất, mô hình thí điểm, văn bản, chức danh "
+                "và số liệu, mỗi dữ kiện kèm nguồn và trích dẫn.",
+                lang="vi",
+            ),
+        )
+    )
+    g.add(
+        (
+            dataset,
+            DCTERMS.description,
+            Literal(
+                "Linked open data on the reorganisation of Viet Nam's state and Party apparatus: "
+                "agencies, mergers, pilot models, directives, posts and figures, each fact with "
+                "its source article and quote.",
+                lang="en",
+            ),
+        )
+    )
     g.add((dataset, DCTERMS.license, URIRef(settings.licence)))
     g.add((dataset, DCTERMS.issued, Literal(settings.issued.isoformat(), datatype=XSD.date)))
     g.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/vi")))
     g.add((dataset, VOID.triples, Literal(triples)))
     g.add((dataset, VOID.uriSpace, Literal(iris.resource(""))))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(f"{settings.public_url}sparql")))
-    for vocabulary in VOCABULARIES + (iris.vocab,):
+    for vocabulary in (*VOCABULARIES, iris.vocab):
         g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     for example in examples:
         g.add((dataset, VOID.exampleResource, URIRef(example)))
@@ -107,5 +127,3 @@ def _partitions(g: Graph, dataset: URIRef, stats: dict[str, list[dict[str, str |
         g.add((dataset, VOID.classPartition, partition))
         g.add((partition, VOID["class"], URIRef(str(row["class"]))))
         g.add((partition, VOID.entities, Literal(int(row["n"]))))
-
-

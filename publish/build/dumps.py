@@ -44,7 +44,10 @@ def _sorted_lines(data: bytes) -> bytes:
 def _write(path: Path, data: bytes, *, compress: bool) -> None:
     if compress:
         # mtime=0 and no file name in the header keep the gzip bytes reproducible
-        with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        with (
+            path.open("wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+        ):
             gz.write(data)
     else:
         path.write_bytes(data)
@@ -55,16 +58,36 @@ def write_dataset_dumps(quads: list[ox.Quad], folder: Path, prefixes: dict[str, 
     nquads = _sorted_lines(serialize(quads, ox.RdfFormat.N_QUADS))
     ntriples = _sorted_lines(serialize(triples, ox.RdfFormat.N_TRIPLES))
     outputs: list[tuple[Dump, bytes]] = [
-        (Dump("bomay.trig", "application/trig", "Dataset with named graphs (TriG)"),
-         serialize(quads, ox.RdfFormat.TRIG, prefixes)),
-        (Dump("bomay.nq.gz", "application/n-quads", "Dataset with named graphs (N-Quads, gzip)", "gzip"),
-         nquads),
-        (Dump("bomay.ttl.gz", "text/turtle", "Union of all graphs (Turtle, gzip)", "gzip"),
-         serialize(triples, ox.RdfFormat.TURTLE, prefixes)),
-        (Dump("bomay.nt.gz", "application/n-triples", "Union of all graphs (N-Triples, gzip)", "gzip"),
-         ntriples),
-        (Dump("bomay.jsonld", "application/ld+json", "Union of all graphs (JSON-LD)"),
-         serialize(triples, ox.RdfFormat.JSON_LD)),
+        (
+            Dump("bomay.trig", "application/trig", "Dataset with named graphs (TriG)"),
+            serialize(quads, ox.RdfFormat.TRIG, prefixes),
+        ),
+        (
+            Dump(
+                "bomay.nq.gz",
+                "application/n-quads",
+                "Dataset with named graphs (N-Quads, gzip)",
+                "gzip",
+            ),
+            nquads,
+        ),
+        (
+            Dump("bomay.ttl.gz", "text/turtle", "Union of all graphs (Turtle, gzip)", "gzip"),
+            serialize(triples, ox.RdfFormat.TURTLE, prefixes),
+        ),
+        (
+            Dump(
+                "bomay.nt.gz",
+                "application/n-triples",
+                "Union of all graphs (N-Triples, gzip)",
+                "gzip",
+            ),
+            ntriples,
+        ),
+        (
+            Dump("bomay.jsonld", "application/ld+json", "Union of all graphs (JSON-LD)"),
+            serialize(triples, ox.RdfFormat.JSON_LD),
+        ),
     ]
     for dump, data in outputs:
         _write(folder / dump.name, data, compress=dump.encoding == "gzip")
@@ -75,8 +98,6 @@ def write_ontology_dumps(quads: list[ox.Quad], folder: Path) -> list[Dump]:
     triples = union(quads)
     turtle = Dump("ontology.ttl", "text/turtle", "The bomay ontology (Turtle)")
     jsonld = Dump("ontology.jsonld", "application/ld+json", "The bomay ontology (JSON-LD)")
-    (folder / turtle.name).write_bytes(
-        serialize(triples, ox.RdfFormat.TURTLE, PREFIXES)
-    )
+    (folder / turtle.name).write_bytes(serialize(triples, ox.RdfFormat.TURTLE, PREFIXES))
     (folder / jsonld.name).write_bytes(serialize(triples, ox.RdfFormat.JSON_LD))
     return [turtle, jsonld]

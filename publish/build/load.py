@@ -94,7 +94,9 @@ def _parse(path: Path, iris: Iris) -> list[ox.Quad]:
                 _rebase(graph, iris),  # type: ignore[arg-type]
             )
         )
-        if isinstance(q.object, ox.Literal) and not unicodedata.is_normalized("NFC", q.object.value):
+        if isinstance(q.object, ox.Literal) and not unicodedata.is_normalized(
+            "NFC", q.object.value
+        ):
             line = _line_of(decoded, q.object.value)
             raise DataError(f"{path}:{line}: literal is not NFC-normalised: {q.object.value!r}")
     return quads

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 
 from publish.build.derive import derive
 from publish.build.describe import FileFacts, describe
-from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
+from publish.build.dumps import canonical, write_dataset_dumps, write_ontology_dumps
 from publish.build.load import Loaded, load
 from publish.build.stats import compute
 from publish.build.validate import Report, load_shapes, validate
@@ -35,7 +34,7 @@ CHECKSUMS = "SHA256SUMS"
 Step = Callable[[str], None]
 
 
-class ValidationFailed(Exception):
+class ValidationFailedError(Exception):
     def __init__(self, report: Report) -> None:
         super().__init__(f"{len(report.violations)} SHACL violation(s)")
         self.report = report
@@ -51,7 +50,7 @@ class Checked:
 
 
 def check(settings: Settings, step: Step = lambda _: None) -> Checked:
-    """Load, derive and validate; raise DataError or ValidationFailed on bad input."""
+    """Load, derive and validate; raise DataError or ValidationFailedError on bad input."""
     step("parse")
     loaded = load(settings)
     store = ox.Store()
@@ -62,7 +61,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     step("validate")
     report = validate(to_rdflib_graph(quads), load_shapes(settings), loaded.files_by_subject)
     if not report.conforms:
-        raise ValidationFailed(report)
+        raise ValidationFailedError(report)
     return Checked(quads, loaded, report)
 
 
@@ -94,7 +93,9 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     prefixes = {**PREFIXES, "bomay": iris.vocab, "id": iris.resource(""), "graph": iris.graph("")}
     dumps = write_dataset_dumps(checked.quads, folder, prefixes)
     ontology_graph = ox.NamedNode(iris.graph("ontology"))
-    dumps += write_ontology_dumps([q for q in checked.quads if q.graph_name == ontology_graph], folder)
+    dumps += write_ontology_dumps(
+        [q for q in checked.quads if q.graph_name == ontology_graph], folder
+    )
     checked.report.graph.serialize(folder / "validation-report.ttl", format="turtle")
     step("store")
     store = ox.Store(str(folder / "store"))
@@ -104,13 +105,18 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     stats = compute(store, iris.vocab)
     del store  # release the RocksDB lock before the folder is renamed
     step("describe")
-    facts = [FileFacts(d, (folder / d.name).stat().st_size, _sha256(folder / d.name)) for d in dumps]
+    facts = [
+        FileFacts(d, (folder / d.name).stat().st_size, _sha256(folder / d.name)) for d in dumps
+    ]
     triples = len({(q.subject, q.predicate, q.object) for q in checked.quads})
-    examples = [iris.resource(p) for p in (
-        "agency/hai-phong/an-lao/van-phong-huyen",
-        "directive/trung-uong/bch-tw-khoa-xii/nghi-quyet-18",
-        "concept/pilot-model/hop-nhat-co-quan-tham-muu-voi-co-quan-chuyen-mon",
-    )]
+    examples = [
+        iris.resource(p)
+        for p in (
+            "agency/hai-phong/an-lao/van-phong-huyen",
+            "directive/trung-uong/bch-tw-khoa-xii/nghi-quyet-18",
+            "concept/pilot-model/hop-nhat-co-quan-tham-muu-voi-co-quan-chuyen-mon",
+        )
+    ]
     description = describe(settings, facts, stats, triples, examples)
     description.serialize(folder / "description.ttl", format="turtle")
     manifest = {
@@ -141,7 +147,7 @@ def _switch(link: Path, target: Path) -> None:
     tmp_link = link.with_name(f".{link.name}.tmp")
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(target.relative_to(link.parent))
-    os.replace(tmp_link, link)
+    tmp_link.replace(link)
 
 
 def _prune(releases: Path, keep: set[str], count: int) -> None:

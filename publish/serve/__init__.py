@@ -1,0 +1,1 @@
+"""Serve: store → query → negotiate → render. Reads a finished release; never validates."""

@@ -1,0 +1,67 @@
+"""The FastAPI application factory: nothing is built at import time.
+
+``create_app(settings)`` opens the current release and starts the query workers in the
+lifespan, so tests can run several apps with different limits side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pyoxigraph as ox
+from fastapi import FastAPI, Response
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from publish import __version__
+from publish.serve import sparql
+from publish.serve.deps import State, StateDep
+from publish.serve.execute import Answer, Job
+from publish.serve.metrics import Metrics
+from publish.serve.workers import QueryPool
+from publish.settings import Settings
+from publish.store import open_release
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        release = open_release(settings)  # refuses to start without a release
+        pool = QueryPool(
+            release.folder / "store",
+            workers=settings.query_workers,
+            max_waiting=settings.max_queued_queries,
+        )
+        await pool.start()
+        app.state.bomay = State(settings, release.manifest, release.folder.name, pool, Metrics())
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
+    # Public, read-only data: any origin may read it; no credentials are ever honoured.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=["ETag", "Bomay-Results-Truncated", "Retry-After"],
+    )
+    app.include_router(sparql.router)
+
+    @app.get("/health")
+    async def health(state: StateDep) -> dict[str, str]:
+        """Healthy when a worker answers a query against the store."""
+        job = Job("ASK { ?s ?p ?o }", ox.QueryResultsFormat.JSON.media_type, 1)
+        answer = await state.pool.run(job, state.settings.query_timeout_s)
+        ok = isinstance(answer, Answer)
+        return {"status": "ok" if ok else "failing", "release": state.release_id}
+
+    @app.get("/metrics")
+    async def metrics(state: StateDep) -> Response:
+        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,26 @@
+"""Prometheus metrics of one app (its own registry, so two apps in a test do not mix)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        self.requests = Counter(
+            "bomay_queries", "Queries answered", ["outcome"], registry=self.registry
+        )
+        self.refusals = Counter(
+            "bomay_refusals", "Requests refused, by reason", ["reason"], registry=self.registry
+        )
+        self.timeouts = Counter(
+            "bomay_query_timeouts", "Queries stopped at the time limit", registry=self.registry
+        )
+        self.duration = Histogram(
+            "bomay_query_seconds", "Query wall-clock time", registry=self.registry
+        )

@@ -1,0 +1,222 @@
+"""The SPARQL 1.1 Protocol endpoint, one small step per function.
+
+request → ``read_request`` (GET / form POST / direct POST, parameters, UTF-8, size)
+        → ``check_query`` (forms, SERVICE, updates, nesting; before any evaluation)
+        → ``choose`` (media type) → ETag / 304 → ``QueryPool.run`` (time limit, row cap)
+        → response with caching, truncation and CORS headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from publish.rdf import serialize
+from publish.serve.checks import QueryRefusedError, check_query
+from publish.serve.deps import StateDep
+from publish.serve.description import service_description
+from publish.serve.execute import Answer, Failure, Job
+from publish.serve.metrics import Metrics
+from publish.serve.negotiate import NotAcceptableError, choose
+from publish.serve.workers import PoolBusyError, QueryTimeoutError
+
+log = logging.getLogger("bomay.query")
+router = APIRouter()
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+TRUNCATED = "https://w3id.org/bomay/def#resultsTruncated"
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """What the client asked, whatever the HTTP shape of the request."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    fmt: str | None
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise ProtocolError(400, f"more than one '{name}' parameter")
+    return values[0] if values else None
+
+
+async def read_request(request: Request, max_bytes: int) -> Protocol:
+    url_params = parse_qs(request.url.query, keep_blank_values=True)
+    params = url_params
+    direct_query: str | None = None
+    if request.method == "POST":
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "application/sparql-update":
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        if kind not in (FORM, DIRECT):
+            raise ProtocolError(415, f"POST a query as {FORM} or {DIRECT}")
+        body = await _body(request, max_bytes)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ProtocolError(400, "the request body is not UTF-8") from error
+        if kind == FORM:
+            params = {**url_params}
+            for name, values in parse_qs(text, keep_blank_values=True).items():
+                params[name] = params.get(name, []) + values
+        else:
+            direct_query = text
+            if "query" in url_params:
+                raise ProtocolError(400, "a direct POST carries the query in the body only")
+    if "update" in params or "using-graph-uri" in params:
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    query = direct_query if direct_query is not None else _one(params, "query")
+    if query is not None and len(query.encode("utf-8")) > max_bytes:
+        raise ProtocolError(413, f"the query is larger than {max_bytes} bytes")
+    return Protocol(
+        query=query,
+        default_graphs=tuple(params.get("default-graph-uri", [])),
+        named_graphs=tuple(params.get("named-graph-uri", [])),
+        fmt=_one(params, "format"),
+    )
+
+
+async def _body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes + 4096:
+        raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes + 4096:  # room for the form encoding around the query
+            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _etag(release_id: str, protocol: Protocol, media_type: str) -> str:
+    key = json.dumps(
+        [release_id, protocol.query, protocol.default_graphs, protocol.named_graphs, media_type]
+    )
+    return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
+
+
+def _mark_truncated(answer: Answer) -> bytes:
+    """Say in the body, where the format has room for it, that rows were cut (head/link)."""
+    if answer.media_type == "application/sparql-results+json":
+        document = json.loads(answer.body)
+        document["head"]["link"] = [TRUNCATED]
+        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    if answer.media_type == "application/sparql-results+xml":
+        return answer.body.replace(b"<head>", f'<head><link href="{TRUNCATED}"/>'.encode(), 1)
+    return answer.body
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
+async def sparql(request: Request, state: StateDep) -> Response:
+    settings, metrics = state.settings, state.metrics
+    started = time.perf_counter()
+    try:
+        protocol = await read_request(request, settings.max_query_bytes)
+        if protocol.query is None:
+            if request.method == "POST":
+                raise ProtocolError(400, "no query: send a 'query' parameter")
+            return _description(request, state, protocol)
+        checked = check_query(protocol.query, max_depth=settings.max_nesting_depth)
+        rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
+        media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
+        headers = _cache_headers(state.release_id, protocol, media_type, settings.cache_max_age_s)
+        if request.headers.get("if-none-match") == headers["ETag"]:
+            return Response(status_code=304, headers=headers)
+        default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
+        job = Job(protocol.query, media_type, settings.max_result_rows, default, named)
+        result = await state.pool.run(job, settings.query_timeout_s)
+    except ProtocolError as error:
+        return _refuse(error.status, str(error), "protocol", metrics, error.headers)
+    except QueryRefusedError as error:
+        return _refuse(error.status, str(error), "refused", metrics)
+    except NotAcceptableError as error:
+        return _refuse(406, str(error), "not-acceptable", metrics)
+    except PoolBusyError:
+        msg = "too many queries at once: try again shortly"
+        return _refuse(429, msg, "busy", metrics, {"Retry-After": "1"})
+    except QueryTimeoutError as error:
+        metrics.timeouts.inc()
+        return _refuse(503, str(error), "timeout", metrics)
+    elapsed = time.perf_counter() - started
+    metrics.duration.observe(elapsed)
+    if isinstance(result, Failure):
+        log.info("query failed in %.1f ms: %s", elapsed * 1000, result.message)
+        return _refuse(result.status, result.message, "engine", metrics)
+    log.info("query %s %d rows%s in %.1f ms", result.form, result.rows,
+             " (truncated)" if result.truncated else "", elapsed * 1000)  # fmt: skip
+    metrics.requests.labels(outcome="ok").inc()
+    body = _mark_truncated(result) if result.truncated else result.body
+    if result.truncated:
+        headers["Bomay-Results-Truncated"] = f"true; limit={settings.max_result_rows}"
+    response_body = b"" if request.method == "HEAD" else body
+    response = Response(response_body, media_type=result.media_type, headers=headers)
+    if request.method == "HEAD":
+        response.headers["Content-Length"] = str(len(body))
+    return response
+
+
+def _dataset(
+    protocol: Protocol, from_graphs: tuple[str, ...], from_named: tuple[str, ...]
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The RDF dataset of a query: protocol parameters, else FROM clauses, else the union.
+
+    Graphs are only ever looked up in the release: a graph the release lacks is empty.
+    """
+    if protocol.default_graphs or protocol.named_graphs:
+        return protocol.default_graphs, protocol.named_graphs
+    if from_graphs or from_named:
+        return from_graphs, from_named
+    return None, None
+
+
+def _cache_headers(
+    release_id: str, protocol: Protocol, media_type: str, max_age: int
+) -> dict[str, str]:
+    return {
+        "ETag": _etag(release_id, protocol, media_type),
+        "Cache-Control": f"public, max-age={max_age}",
+        "Vary": "Accept",
+    }
+
+
+def _description(request: Request, state: StateDep, protocol: Protocol) -> Response:
+    media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=True)
+    triples = service_description(state.settings, state.manifest)
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:  # pragma: no cover - choose() only offers formats pyoxigraph writes
+        raise NotAcceptableError(())
+    body = serialize(triples, fmt)
+    headers = _cache_headers(state.release_id, protocol, media_type, state.settings.cache_max_age_s)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    return Response(
+        b"" if request.method == "HEAD" else body, media_type=media_type, headers=headers
+    )
+
+
+def _refuse(
+    status: int, message: str, reason: str, metrics: Metrics, headers: dict[str, str] | None = None
+) -> Response:
+    metrics.refusals.labels(reason=reason).inc()
+    log.info("refused (%s, %d): %s", reason, status, message)
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)

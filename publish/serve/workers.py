@@ -1,0 +1,107 @@
+"""A pool of worker processes that evaluate queries and can be killed mid-query.
+
+pyoxigraph cannot cancel a running query, so the only way to honour a time limit is to run
+each query in a process that we may kill. Each worker opens the release's store read-only
+once and answers jobs over a pipe; a worker that overruns is killed and replaced, and the
+client gets 503. At most ``query_workers`` queries run at once and ``max_queued_queries``
+wait; beyond that the pool refuses at once so the caller can answer 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing as mp
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from publish.serve.execute import Answer, Failure, Job, run
+from publish.store import OxigraphStore
+
+CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
+
+
+class PoolBusyError(Exception):
+    """Every worker is busy and the waiting line is full."""
+
+
+class QueryTimeoutError(Exception):
+    """The query ran past the time limit; its worker was killed and replaced."""
+
+
+def _serve(store_path: str, conn: Connection) -> None:  # pragma: no cover - runs in a child
+    store = OxigraphStore(Path(store_path))
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        conn.send(run(store, job))
+
+
+class Worker:
+    def __init__(self, store_path: Path) -> None:
+        self.conn, child = CONTEXT.Pipe()
+        self.process: BaseProcess = CONTEXT.Process(
+            target=_serve, args=(str(store_path), child), daemon=True
+        )
+        self.process.start()
+        child.close()
+        if self.conn.recv() != "ready":  # pragma: no cover
+            raise RuntimeError("query worker did not start")
+
+    def ask(self, job: Job, timeout_s: float) -> Answer | Failure:
+        """Blocking: send a job and wait for its answer (called from a thread)."""
+        self.conn.send(job)
+        if not self.conn.poll(timeout_s):
+            raise QueryTimeoutError(f"the query ran longer than {timeout_s:g} s and was stopped")
+        answer: Answer | Failure = self.conn.recv()
+        return answer
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+
+class QueryPool:
+    def __init__(self, store_path: Path, *, workers: int, max_waiting: int) -> None:
+        self._store_path = store_path
+        self._size = workers
+        self._max_waiting = max_waiting
+        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._waiting = 0
+        self.timeouts = 0
+
+    async def start(self) -> None:
+        started = await asyncio.gather(
+            *(asyncio.to_thread(Worker, self._store_path) for _ in range(self._size))
+        )
+        for worker in started:
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get_nowait().kill()
+
+    async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
+        if self._idle.empty() and self._waiting >= self._max_waiting:
+            raise PoolBusyError
+        self._waiting += 1
+        try:
+            worker = await self._idle.get()
+        finally:
+            self._waiting -= 1
+        try:
+            answer = await asyncio.to_thread(worker.ask, job, timeout_s)
+        except BaseException:
+            # a timeout, a dead worker or a cancelled request: the worker's state is unknown
+            worker.kill()
+            worker = await asyncio.to_thread(Worker, self._store_path)
+            raise
+        finally:
+            self._idle.put_nowait(worker)
+        return answer

@@ -1,0 +1,325 @@
+"""The SPARQL endpoint over HTTP: a real `bomay serve` process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import hashlib
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from publish.settings import Settings
+
+SELECT_VI = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>
+  skos:prefLabel ?label } ORDER BY ?label"""
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+TIMEOUT_S = 2.0
+MAX_ROWS = 50
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(release: object, settings: Settings) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOMAY_RELEASE_DIR": str(settings.release_dir),
+        "BOMAY_QUERY_TIMEOUT_S": str(TIMEOUT_S),
+        "BOMAY_MAX_RESULT_ROWS": str(MAX_ROWS),
+        "BOMAY_QUERY_WORKERS": "2",
+        "BOMAY_MAX_QUEUED_QUERIES": "1",
+        "BOMAY_PUBLIC_URL": f"http://127.0.0.1:{port}/",
+    }
+    bomay = str(Path(sys.executable).with_name("bomay"))
+    proc = subprocess.Popen(
+        [bomay, "serve", "--port", str(port)], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            proc.terminate()
+            pytest.fail(f"server did not start:\n{proc.communicate(timeout=10)[0]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def get(server: str, query: str, accept: str | None = None, **params: str) -> httpx.Response:
+    headers = {"Accept": accept} if accept else {}
+    return httpx.get(
+        f"{server}/sparql", params={"query": query, **params}, headers=headers, timeout=30
+    )
+
+
+def test_select_formats_agree_and_keep_vietnamese(server: str) -> None:
+    answers = {}
+    for media_type, fmt in (
+        ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+        ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+        ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+    ):
+        response = get(server, SELECT_VI, media_type)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith(media_type)
+        rows = ox.parse_query_results(response.content, format=fmt)
+        answers[media_type] = [(r["label"].value, r["label"].language) for r in rows]
+    as_csv = get(server, SELECT_VI, "text/csv")
+    csv_labels = [row["label"] for row in csv.DictReader(io.StringIO(as_csv.text))]
+    first = answers["application/sparql-results+json"]
+    assert ("Văn phòng huyện An Lão", "vi") in first
+    assert all(answer == first for answer in answers.values())
+    assert csv_labels == [label for label, _ in first]
+
+
+def test_post_form_and_direct(server: str) -> None:
+    form = httpx.post(f"{server}/sparql", data={"query": SELECT_VI}, timeout=30)
+    direct = httpx.post(
+        f"{server}/sparql", content=SELECT_VI.encode(),
+        headers={"Content-Type": "application/sparql-query"}, timeout=30,
+    )  # fmt: skip
+    assert form.status_code == direct.status_code == 200
+    assert form.json() == direct.json() == get(server, SELECT_VI).json()
+
+
+@pytest.mark.parametrize(
+    ("media_type", "fmt"),
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/n-quads", ox.RdfFormat.N_QUADS),
+        ("application/trig", ox.RdfFormat.TRIG),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_construct_formats(server: str, media_type: str, fmt: ox.RdfFormat) -> None:
+    query = "DESCRIBE <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>"
+    response = get(server, query, media_type)
+    assert response.status_code == 200, response.text
+    triples = list(ox.parse(response.content, format=fmt))
+    assert any(getattr(t.object, "value", "") == "Văn phòng huyện An Lão" for t in triples)
+
+
+def test_accept_q_values_format_parameter_and_406(server: str) -> None:
+    chosen = get(server, SELECT_VI, "text/csv;q=0.5, application/sparql-results+xml;q=0.9")
+    assert chosen.headers["content-type"].startswith("application/sparql-results+xml")
+    assert (
+        get(server, SELECT_VI, "text/html", format="csv")
+        .headers["content-type"]
+        .startswith("text/csv")
+    )
+    refused = get(server, SELECT_VI, "image/png")
+    assert refused.status_code == 406
+    assert "application/sparql-results+json" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "words"),
+    [
+        ({"params": {"query": "SELECT * WHERE { ?s ?p"}}, 400, "error"),
+        ({"params": {"query": "SELEC * WHERE {}"}}, 400, "not a sparql query"),
+        ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one"),
+        ({"params": {"query": "ASK {}", "update": "CLEAR ALL"}}, 403, "read-only"),
+        ({"params": {"update": "CLEAR ALL"}}, 403, "read-only"),
+        ({"params": {"query": "LOAD <http://127.0.0.1:9/x>"}}, 403, "read-only"),
+    ],
+)
+def test_protocol_errors_get(server: str, request_kwargs: dict, status: int, words: str) -> None:  # type: ignore[type-arg]
+    response = httpx.get(f"{server}/sparql", timeout=30, **request_kwargs)
+    assert response.status_code == status, response.text
+    assert words in response.text.lower()
+    assert "Traceback" not in response.text
+
+
+def test_protocol_errors_post(server: str) -> None:
+    missing = httpx.post(f"{server}/sparql", data={"format": "json"}, timeout=30)
+    assert missing.status_code == 400 and "no query" in missing.text
+    wrong_type = httpx.post(
+        f"{server}/sparql", content=b"ASK {}", headers={"Content-Type": "text/plain"}
+    )
+    assert wrong_type.status_code == 415
+    update = httpx.post(
+        f"{server}/sparql",
+        content=b"CLEAR ALL",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    assert update.status_code == 403
+    latin1 = httpx.post(
+        f"{server}/sparql", content="ASK { ?s ?p \"Hải\" }".encode("utf-16"),
+        headers={"Content-Type": "application/sparql-query"},
+    )  # fmt: skip
+    assert latin1.status_code == 400 and "UTF-8" in latin1.text
+    for method in ("PUT", "DELETE", "PATCH"):
+        assert httpx.request(method, f"{server}/sparql", timeout=30).status_code == 405
+
+
+def test_service_description(server: str, release: object) -> None:
+    response = httpx.get(f"{server}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert response.status_code == 200
+    triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    objects = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
+    assert sd + "Service" in objects and sd + "SPARQL11Query" in objects
+    assert sd + "SPARQL11Update" not in objects
+    names = [t for t in triples if t.predicate.value == sd + "name"]
+    assert len(names) == len(release.manifest["stats"]["graphs"])  # type: ignore[attr-defined]
+
+
+def test_head_cors_etag_and_304(server: str) -> None:
+    full = get(server, SELECT_VI)
+    head = httpx.head(f"{server}/sparql", params={"query": SELECT_VI}, timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(full.content))
+    assert "Accept" in full.headers["vary"] and "max-age" in full.headers["cache-control"]
+    etag = full.headers["etag"]
+    again = httpx.get(
+        f"{server}/sparql", params={"query": SELECT_VI}, headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304
+    other = get(server, SELECT_VI, "text/csv")
+    assert other.headers["etag"] != etag
+    cors = httpx.get(
+        f"{server}/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
+    assert cors.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in cors.headers
+    preflight = httpx.options(
+        f"{server}/sparql",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 200
+
+
+def test_never_fetches_a_url(server: str) -> None:
+    """SERVICE, FROM and default-graph-uri naming a local listener must not connect to it."""
+    with socket.socket() as canary:
+        canary.bind(("127.0.0.1", 0))
+        canary.listen(8)
+        canary.setblocking(False)
+        url = f"http://127.0.0.1:{canary.getsockname()[1]}/graph"
+        service = get(server, f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+        assert service.status_code == 400 and "never fetches" in service.text
+        escaped = get(server, f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}")
+        assert escaped.status_code == 400
+        from_graph = get(server, "SELECT * FROM <" + url + "> WHERE { ?s ?p ?o }")
+        assert from_graph.status_code == 200 and from_graph.json()["results"]["bindings"] == []
+        param = get(server, "SELECT * WHERE { ?s ?p ?o }", **{"default-graph-uri": url})
+        assert param.status_code == 200 and param.json()["results"]["bindings"] == []
+        time.sleep(0.2)
+        with pytest.raises(BlockingIOError):
+            canary.accept()
+
+
+def test_known_graph_as_dataset(server: str) -> None:
+    graph = "https://w3id.org/bomay/graph/article-004"
+    rows = get(
+        server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": graph}
+    )
+    assert [b["g"]["value"] for b in rows.json()["results"]["bindings"]] == [graph]
+
+
+def test_size_and_nesting_limits(server: str) -> None:
+    big = 'ASK { ?s ?p "' + "a" * (1 << 20) + '" }'
+    too_big = httpx.post(f"{server}/sparql", data={"query": big}, timeout=30)
+    assert too_big.status_code == 413
+    nested = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+    deep = httpx.post(f"{server}/sparql", data={"query": nested}, timeout=30)
+    assert deep.status_code == 400 and "nest" in deep.text.lower()
+    assert httpx.get(f"{server}/health", timeout=30).status_code == 200
+
+
+def test_row_cap_is_signalled(server: str) -> None:
+    response = get(server, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["results"]["bindings"]) == MAX_ROWS
+    assert response.headers["bomay-results-truncated"].startswith("true")
+    assert body["head"]["link"] == ["https://w3id.org/bomay/def#resultsTruncated"]
+    small = get(server, SELECT_VI)
+    assert "bomay-results-truncated" not in small.headers
+
+
+def test_runaway_query_is_stopped_while_others_are_served(server: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        started = time.monotonic()
+        slow = pool.submit(get, server, CROSS)
+        time.sleep(0.3)
+        quick = get(server, "ASK { ?s ?p ?o }")
+        quick_done = time.monotonic() - started
+        stopped = slow.result()
+        slow_done = time.monotonic() - started
+    assert quick.status_code == 200 and quick.json()["boolean"] is True
+    assert quick_done < slow_done
+    assert stopped.status_code == 503 and "stopped" in stopped.text
+    assert httpx.get(f"{server}/health", timeout=30).json()["status"] == "ok"
+
+
+def test_too_many_queries_get_429(server: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: get(server, CROSS), range(6)))
+    statuses = sorted(a.status_code for a in answers)
+    assert 429 in statuses, statuses
+    busy = next(a for a in answers if a.status_code == 429)
+    assert busy.headers["retry-after"] == "1"
+    assert httpx.get(f"{server}/health", timeout=30).json()["status"] == "ok"
+
+
+def test_read_only_data_unchanged(server: str, release: object) -> None:
+    store = release.folder / "store"  # type: ignore[attr-defined]
+
+    def digest() -> str:
+        h = hashlib.sha256()
+        for path in sorted(store.rglob("*")):
+            if path.is_file() and path.name != "LOCK" and not path.name.startswith("LOG"):
+                h.update(path.name.encode() + path.read_bytes())
+        return h.hexdigest()
+
+    before = digest()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    n_before = get(server, count).json()["results"]["bindings"][0]["n"]["value"]
+    for attempt in (
+        {"update": 'INSERT DATA { <urn:x> <urn:y> "z" }'},
+        {"query": 'INSERT DATA { <urn:x> <urn:y> "z" }'},
+        {"query": "DROP ALL"},
+    ):
+        assert httpx.post(f"{server}/sparql", data=attempt, timeout=30).status_code == 403
+    assert get(server, count).json()["results"]["bindings"][0]["n"]["value"] == n_before
+    assert digest() == before
+
+
+def test_metrics_and_health(server: str) -> None:
+    get(server, SELECT_VI)
+    metrics = httpx.get(f"{server}/metrics", timeout=30).text
+    assert 'bomay_queries_total{outcome="ok"}' in metrics
+    assert "bomay_refusals_total" in metrics
+    health = httpx.get(f"{server}/health", timeout=30).json()
+    assert health["status"] == "ok" and health["release"]
+    assert json.dumps(health)
