@@ -147,7 +147,7 @@ def test_accept_q_values_format_parameter_and_406(server: str) -> None:
         ({"params": {"query": "SELECT * WHERE { ?s ?p"}}, 400, "error"),
         ({"params": {"query": "SELEC * WHERE {}"}}, 400, "not a sparql query"),
         ({"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400, "more than one"),
-        ({"params": {"query": "ASK {}", "update": "CLEAR ALL"}}, 403, "read-only"),
+        ({"params": {"query": "ASK {}", "update": "CLEAR ALL"}}, 400, "not both"),
         ({"params": {"update": "CLEAR ALL"}}, 403, "read-only"),
         ({"params": {"query": "LOAD <http://127.0.0.1:9/x>"}}, 403, "read-only"),
     ],

@@ -26,7 +26,7 @@ from publish.serve.description import service_description
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
-from publish.serve.workers import PoolBusyError, QueryTimeoutError
+from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.query")
 router = APIRouter()
@@ -82,6 +82,8 @@ async def read_request(request: Request, max_bytes: int) -> Protocol:
             direct_query = text
             if "query" in url_params:
                 raise ProtocolError(400, "a direct POST carries the query in the body only")
+    if "update" in params and ("query" in params or direct_query is not None):
+        raise ProtocolError(400, "a request carries a query or an update, not both")
     if "update" in params or "using-graph-uri" in params:
         raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
     query = direct_query if direct_query is not None else _one(params, "query")
@@ -157,6 +159,8 @@ async def sparql(request: Request, state: StateDep) -> Response:
     except QueryTimeoutError as error:
         metrics.timeouts.inc()
         return _refuse(503, str(error), "timeout", metrics)
+    except WorkerLostError as error:
+        return _refuse(503, str(error), "worker-lost", metrics)
     elapsed = time.perf_counter() - started
     metrics.duration.observe(elapsed)
     if isinstance(result, Failure):

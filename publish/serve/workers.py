@@ -30,6 +30,10 @@ class QueryTimeoutError(Exception):
     """The query ran past the time limit; its worker was killed and replaced."""
 
 
+class WorkerLostError(Exception):
+    """The worker died while evaluating (an engine crash); it was replaced."""
+
+
 def _serve(store_path: str, conn: Connection) -> None:  # pragma: no cover - runs in a child
     store = OxigraphStore(Path(store_path))
     conn.send("ready")
@@ -55,9 +59,16 @@ class Worker:
     def ask(self, job: Job, timeout_s: float) -> Answer | Failure:
         """Blocking: send a job and wait for its answer (called from a thread)."""
         self.conn.send(job)
-        if not self.conn.poll(timeout_s):
-            raise QueryTimeoutError(f"the query ran longer than {timeout_s:g} s and was stopped")
-        answer: Answer | Failure = self.conn.recv()
+        try:
+            if not self.conn.poll(timeout_s):
+                raise QueryTimeoutError(
+                    f"the query ran longer than {timeout_s:g} s and was stopped"
+                )
+            answer: Answer | Failure = self.conn.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerLostError(
+                "the query stopped its worker process; it was replaced"
+            ) from error
         return answer
 
     def kill(self) -> None:
@@ -74,7 +85,7 @@ class QueryPool:
         self._max_waiting = max_waiting
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._waiting = 0
-        self.timeouts = 0
+        self._replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         started = await asyncio.gather(
@@ -84,6 +95,8 @@ class QueryPool:
             self._idle.put_nowait(worker)
 
     async def close(self) -> None:
+        for task in list(self._replacing):
+            await task
         while not self._idle.empty():
             self._idle.get_nowait().kill()
 
@@ -98,10 +111,15 @@ class QueryPool:
         try:
             answer = await asyncio.to_thread(worker.ask, job, timeout_s)
         except BaseException:
-            # a timeout, a dead worker or a cancelled request: the worker's state is unknown
+            # a timeout, a dead worker or a cancelled request: the worker's state is unknown,
+            # so kill it and answer at once; its replacement starts in the background
             worker.kill()
-            worker = await asyncio.to_thread(Worker, self._store_path)
+            task = asyncio.get_running_loop().create_task(self._replace())
+            self._replacing.add(task)
+            task.add_done_callback(self._replacing.discard)
             raise
-        finally:
-            self._idle.put_nowait(worker)
+        self._idle.put_nowait(worker)
         return answer
+
+    async def _replace(self) -> None:
+        self._idle.put_nowait(await asyncio.to_thread(Worker, self._store_path))

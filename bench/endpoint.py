@@ -1,0 +1,92 @@
+"""Benchmark the SPARQL endpoint on 127.0.0.1 and print a markdown table.
+
+    .venv/bin/python bench/endpoint.py [--requests 2000] [--timeout-s 2]
+
+Starts `bomay serve` on a free port against the current release (build one first), sends a
+bounded number of requests from threads on this machine, measures a runaway query being
+stopped, then stops the server. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+SIMPLE = "ASK { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen> ?p ?o }"
+LOOKUP = """SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>
+  <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def load(url: str, query: str, requests: int, concurrency: int) -> tuple[float, list[float]]:
+    def one(_: int) -> float:
+        started = time.perf_counter()
+        response = client.get(f"{url}/sparql", params={"query": query})
+        response.raise_for_status()
+        return time.perf_counter() - started
+
+    with httpx.Client(timeout=60) as client, ThreadPoolExecutor(concurrency) as pool:
+        started = time.perf_counter()
+        latencies = list(pool.map(one, range(requests)))
+        return time.perf_counter() - started, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--timeout-s", type=float, default=2.0)
+    args = parser.parse_args()
+    port = free_port()
+    env = {**os.environ, "BOMAY_QUERY_TIMEOUT_S": str(args.timeout_s), "BOMAY_QUERY_WORKERS": "2"}
+    bomay = str(Path(sys.executable).with_name("bomay"))
+    server = subprocess.Popen(  # noqa: S603 - the project's own command
+        [bomay, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        print("| query | concurrency | requests | req/s | p50 ms | p99 ms |")
+        print("|---|---|---|---|---|---|")
+        for name, query in (("ASK lookup", SIMPLE), ("SELECT label", LOOKUP)):
+            for concurrency in (1, 8):
+                elapsed, latencies = load(url, query, args.requests, concurrency)
+                q = statistics.quantiles(latencies, n=100)
+                rate = args.requests / elapsed
+                print(f"| {name} | {concurrency} | {args.requests} | {rate:,.0f} "
+                      f"| {q[49] * 1000:.1f} | {q[98] * 1000:.1f} |")  # fmt: skip
+        started = time.perf_counter()
+        stopped = httpx.get(f"{url}/sparql", params={"query": CROSS}, timeout=60)
+        took = time.perf_counter() - started
+        print(f"\nrunaway cross product: HTTP {stopped.status_code} after {took:.2f} s "
+              f"(limit {args.timeout_s:g} s); health after: "
+              f"{httpx.get(f'{url}/health', timeout=10).json()['status']}")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
