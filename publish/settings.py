@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(PROJECT_ROOT / "data", description="Turtle/TriG data files")
     shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
     sources_dir: Path = Field(PROJECT_ROOT / "sources", description="The source articles")
+    queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Example SPARQL queries")
     release_dir: Path = Field(PROJECT_ROOT / "dist", description="Where releases are written")
     keep_releases: int = Field(3, ge=1, description="Older releases kept beside the current one")
     release_date: dt.date | None = Field(

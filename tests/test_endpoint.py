@@ -7,69 +7,19 @@ import csv
 import hashlib
 import io
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from publish.settings import Settings
+from conftest import MAX_ROWS
 
 SELECT_VI = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>
   skos:prefLabel ?label } ORDER BY ?label"""
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
-TIMEOUT_S = 2.0
-MAX_ROWS = 50
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(release: object, settings: Settings) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "BOMAY_RELEASE_DIR": str(settings.release_dir),
-        "BOMAY_QUERY_TIMEOUT_S": str(TIMEOUT_S),
-        "BOMAY_MAX_RESULT_ROWS": str(MAX_ROWS),
-        "BOMAY_QUERY_WORKERS": "2",
-        "BOMAY_MAX_QUEUED_QUERIES": "1",
-        "BOMAY_PUBLIC_URL": f"http://127.0.0.1:{port}/",
-    }
-    bomay = str(Path(sys.executable).with_name("bomay"))
-    proc = subprocess.Popen(
-        [bomay, "serve", "--port", str(port)], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            proc.terminate()
-            pytest.fail(f"server did not start:\n{proc.communicate(timeout=10)[0]}")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def get(server: str, query: str, accept: str | None = None, **params: str) -> httpx.Response:

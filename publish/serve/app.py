@@ -15,10 +15,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
-from publish.serve import sparql
+from publish.serve import pages, resources, sparql
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
+from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
 from publish.store import open_release
@@ -34,7 +35,8 @@ def create_app(settings: Settings) -> FastAPI:
             max_waiting=settings.max_queued_queries,
         )
         await pool.start()
-        app.state.bomay = State(settings, release.manifest, release.folder.name, pool, Metrics())
+        app.state.bomay = State(settings, release.manifest, release.folder, pool, Metrics())
+        app.mount("/dumps", DumpFiles(release.folder, dump_types(release.manifest)), name="dumps")
         try:
             yield
         finally:
@@ -51,6 +53,8 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["ETag", "Bomay-Results-Truncated", "Retry-After"],
     )
     app.include_router(sparql.router)
+    app.include_router(pages.router)
+    app.include_router(resources.router)
 
     @app.get("/health")
     async def health(state: StateDep) -> dict[str, str]:

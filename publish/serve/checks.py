@@ -44,16 +44,20 @@ _NAME = (
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # Every alternative is possessive and starts on a distinct character, so a scan is linear.
+# Spaces and comments before a token are skipped in the same match.
 _TOKEN = re.compile(
     rf"""
-    (?P<space>[ \t\r\n]++|\#[^\r\n]*+)
-  | (?P<string>'''(?:[^'\\]++|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\"
-      |'(?:[^'\\\r\n]++|\\.)*+'|"(?:[^"\\\r\n]++|\\.)*+")
-  | (?P<unterminated>'''|\"\"\")
-  | (?P<var>[?$][{_NAME}]++)
-  | (?P<name>(?:[{_NAME}\-.:%]++|\\.)++)
-  | (?P<lt><)
-  | (?P<punct>>>|!=|&&|\|\||\^\^|.)
+    (?:[ \t\r\n]++|\#[^\r\n]*+)*+
+    (?:
+      (?P<string>'''(?:[^'\\]++|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]++|\\.|"(?!""))*+\"\"\")
+    | (?P<unterminated>'''|\"\"\")
+    | (?P<short>'(?:[^'\\\r\n]++|\\.)*+'|"(?:[^"\\\r\n]++|\\.)*+")
+    | (?P<var>[?$][{_NAME}]++)
+    | (?P<name>(?:[{_NAME}\-.:%]++|\\.)++)
+    | (?P<lt><)
+    | (?P<punct>>>|!=|&&|\|\||\^\^|.)
+    | (?P<end>\Z)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -65,8 +69,8 @@ _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz
 
 # Kinds of open bracket. Only in an expression can '<' be "less than".
 _BRACE, _BRACKET, _EXPR, _GROUP, _TRIPLE = range(5)
-# Where, at the current brace level, a '(' after an operand starts an expression.
-_PATTERN, _SELECT, _ORDER, _OTHER = range(4)
+# Clauses in which a '(' after an operand starts an expression; the rest are _OTHER.
+_SELECT, _ORDER, _OTHER = range(3)
 _CLAUSE_WORDS = {
     "select": _SELECT,
     "by": _ORDER,
@@ -80,6 +84,7 @@ _CLAUSE_WORDS = {
     "describe": _OTHER,
     "ask": _OTHER,
 }
+_OPENERS = {"{": _BRACE, "[": _BRACKET, "<<": _TRIPLE}
 _CONSTRAINT_WORDS = frozenset(("filter", "having", "by", "asc", "desc"))
 
 
@@ -182,18 +187,30 @@ class _Scanner:
         self.from_named: list[str] = []
 
     def scan(self) -> None:
-        text, pos, end = self.text, 0, len(self.text)
-        while pos < end:
+        """Read the whole text once; raise on the first thing the endpoint refuses."""
+        text, pos = self.text, 0
+        while True:
             match = _TOKEN.match(text, pos)
-            assert match is not None  # the last alternative matches any character
-            kind, value = match.lastgroup or "", match.group()
+            kind = (match.lastgroup if match else None) or "end"
+            if kind in ("end", "unterminated") or match is None:
+                return  # the engine rejects an unclosed long string: nothing after it matters
+            pos = match.start(kind)
             if kind == "lt":
                 kind, value = self._angle(pos)
-            elif kind == "unterminated":
-                return  # the engine rejects an unclosed long string; nothing follows it
+            else:
+                kind, value = ("string" if kind == "short" else kind), match.group(kind)
             pos += len(value)
-            if kind != "space":
-                self._token(kind, value)
+            if kind == "punct":
+                self._punct(value)
+            elif kind == "name":
+                self._name(value)
+                self._declaration(kind, value)
+            else:
+                if kind != "iri":  # a function name (a name or an IRI) keeps '!' for its '('
+                    self.bangs = 0
+                if self.expect:
+                    self._declaration(kind, value)
+            self.prev2, self.prev = self.prev, (kind, value)
 
     def _angle(self, pos: int) -> tuple[str, str]:
         """Read '<' as the engine does: less-than after an operand in an expression."""
@@ -205,19 +222,8 @@ class _Scanner:
             return "iri", iri.group()
         return "punct", "<<" if text.startswith("<<", pos) else "<"
 
-    def _token(self, kind: str, value: str) -> None:
-        if kind == "punct":
-            self._punct(value)
-        else:
-            if kind == "name":
-                self._name(value)
-            if kind not in ("name", "iri"):  # a function name keeps '!' pending for its '('
-                self.bangs = 0
-            if self.expect or kind == "name":
-                self._declaration(kind, value)
-        self.prev2, self.prev = self.prev, (kind, value)
-
     def _punct(self, value: str) -> None:
+        """Brackets move the stack; a run of '!' counts as nesting until its operand."""
         if value in "({[" or value == "<<":
             self._open(self._bracket_kind(value))
         elif value in ")}]" or (value == ">>" and self.stack and self.stack[-1][0] == _TRIPLE):
@@ -237,7 +243,7 @@ class _Scanner:
     def _bracket_kind(self, value: str) -> int:
         """Whether a bracket opens a pattern or an expression, from the tokens before it."""
         if value != "(":
-            return {"{": _BRACE, "[": _BRACKET}.get(value, _TRIPLE)
+            return _OPENERS[value]
         kind, text = self.prev
         low = text.translate(_LOWER)
         if (self.stack and self.stack[-1][0] == _EXPR) or (
@@ -258,7 +264,7 @@ class _Scanner:
         if kind == _BRACE:
             if clause == _SELECT and not (self.stack and self.stack[-1][0] == _EXPR):
                 clause = _OTHER  # the WHERE group ends the projection
-            self.clause = _PATTERN
+            self.clause = _OTHER
         self.stack.append((kind, cost, clause))
         self.depth += cost
         self._measure(self.depth)
@@ -272,6 +278,7 @@ class _Scanner:
         self.deepest = max(self.deepest, depth)
 
     def _name(self, value: str) -> None:
+        """Keywords: SERVICE anywhere the engine might see it, the rest as whole words."""
         low = value.translate(_LOWER)
         if "service" in low and mentions_service(value):
             raise QueryRefusedError(NO_SERVICE)
@@ -291,18 +298,18 @@ class _Scanner:
         elif expect == "prefix" and kind == "name" and value.find(":") == len(value) - 1:
             self.prefix_name, self.expect = value[:-1], "prefix-iri"
         elif expect == "prefix-iri" and kind == "iri":
-            iri = value[1:-1]
-            self.prefixes[self.prefix_name] = urljoin(self.base, iri) if self.base else iri
+            self.prefixes[self.prefix_name] = self._absolute(value[1:-1]) or value[1:-1]
         elif expect == "base" and kind == "iri":
             self.base = self._absolute(value[1:-1])
         elif expect == "from" and low == "named":
             self.expect = "named"
         elif expect in ("from", "named"):
-            iri = self._graph(kind, value)
-            if iri is not None:
-                (self.from_named if expect == "named" else self.from_graphs).append(iri)
+            graph = self._graph(kind, value)
+            if graph is not None:
+                (self.from_named if expect == "named" else self.from_graphs).append(graph)
 
     def _graph(self, kind: str, value: str) -> str | None:
+        """The absolute IRI a FROM names, or None when the engine will report it instead."""
         if kind == "iri":
             return self._absolute(value[1:-1])
         prefix, colon, local = value.partition(":") if kind == "name" else ("", "", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -16,9 +17,13 @@ from publish.settings import Settings
 class State:
     settings: Settings
     manifest: dict[str, Any]
-    release_id: str
+    release_folder: Path
     pool: QueryPool
     metrics: Metrics
+
+    @property
+    def release_id(self) -> str:
+        return self.release_folder.name
 
 
 def get_state(request: Request) -> State:

@@ -1,0 +1,106 @@
+"""What the service says about one resource: the queries and their shaping for pages.
+
+The RDF description of a resource is its concise bounded description (its statements and
+the blank nodes they lead to: the quotes), the labels of what it links to, and the links
+that point at it, plus ``void:inDataset``. The HTML page groups the same statements by
+property, with labels and, for each statement, the graph (source article or inference) it
+comes from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+LABEL = f"(<{SKOS}prefLabel>|<{RDFS}label>)"
+
+
+def construct_query(iri: str, dataset: str) -> str:
+    """CONSTRUCT of the description; ``iri`` must already be validated as an IRI."""
+    return f"""CONSTRUCT {{
+  <{iri}> ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip <{iri}> . ?s ?slp ?sl .
+  <{iri}> <http://rdfs.org/ns/void#inDataset> <{dataset}> .
+}} WHERE {{
+  {{ <{iri}> ?p ?o .
+     OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+     OPTIONAL {{ FILTER(isIRI(?o)) ?o ?lp ?ol
+                FILTER(?lp IN (<{SKOS}prefLabel>, <{RDFS}label>)) }} }}
+  UNION
+  {{ ?s ?ip <{iri}> .
+     OPTIONAL {{ ?s ?slp ?sl FILTER(?slp IN (<{SKOS}prefLabel>, <{RDFS}label>)) }} }}
+}}"""
+
+
+def statements_query(iri: str) -> str:
+    """Every statement about ``iri`` with its graph, the labels of the property and value,
+    and, for a quote, its words and article."""
+    return f"""SELECT ?p ?o ?g ?plabel ?olabel ?quote ?article WHERE {{
+  GRAPH ?g {{ <{iri}> ?p ?o }}
+  OPTIONAL {{ ?p {LABEL} ?plabel FILTER(LANG(?plabel) = "vi") }}
+  OPTIONAL {{ ?o {LABEL} ?olabel FILTER(LANG(?olabel) = "vi") }}
+  OPTIONAL {{ ?o <http://www.w3.org/ns/oa#exact> ?quote ;
+                 <http://www.w3.org/ns/prov#wasQuotedFrom> ?article }}
+}} ORDER BY ?p ?g"""
+
+
+def inbound_query(iri: str, limit: int) -> str:
+    return f"""SELECT DISTINCT ?s ?p ?slabel WHERE {{
+  ?s ?p <{iri}> OPTIONAL {{ ?s {LABEL} ?slabel FILTER(LANG(?slabel) = "vi") }}
+}} ORDER BY ?p ?s LIMIT {limit}"""
+
+
+def labels_query(iri: str) -> str:
+    return f"""SELECT ?label (LANG(?label) AS ?lang) WHERE {{ <{iri}> {LABEL} ?label }}"""
+
+
+@dataclass
+class Value:
+    term: str
+    kind: str  # "uri", "literal", "bnode"
+    label: str | None = None
+    lang: str | None = None
+    graphs: set[str] = field(default_factory=set)
+    quote: str | None = None
+    article: str | None = None
+
+
+@dataclass
+class Page:
+    iri: str
+    labels: dict[str, str]
+    properties: dict[str, tuple[str | None, list[Value]]]
+    inbound: list[tuple[str, str, str | None]]
+    types: list[Value]
+
+
+def group(iri: str, labels: list[dict[str, dict[str, str]]], rows: list[dict[str, dict[str, str]]],
+          inbound: list[dict[str, dict[str, str]]]) -> Page:  # fmt: skip
+    """Rows of SPARQL JSON bindings → a page grouped by property (one value once)."""
+    by_label = {b["lang"]["value"]: b["label"]["value"] for b in labels if "lang" in b}
+    properties: dict[str, tuple[str | None, list[Value]]] = {}
+    seen: dict[tuple[str, str], Value] = {}
+    graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        p, o = row["p"]["value"], row["o"]
+        key = (p, o["value"] + o.get("xml:lang", "") + o.get("datatype", ""))
+        graphs[key].add(row["g"]["value"])
+        if key in seen:
+            continue
+        value = Value(
+            term=o["value"],
+            kind=o["type"],
+            label=row.get("olabel", {}).get("value"),
+            lang=o.get("xml:lang"),
+            quote=row.get("quote", {}).get("value"),
+            article=row.get("article", {}).get("value"),
+        )
+        seen[key] = value
+        plabel = row.get("plabel", {}).get("value")
+        properties.setdefault(p, (plabel, []))[1].append(value)
+    for key, value in seen.items():
+        value.graphs = graphs[key]
+    types = properties.pop("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", (None, []))[1]
+    links = [(b["s"]["value"], b["p"]["value"], b.get("slabel", {}).get("value")) for b in inbound]
+    return Page(iri, by_label, properties, links, types)

@@ -1,0 +1,111 @@
+"""Pages and files for people and harvesters: home, dumps, the VoID/DCAT description."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import mimeparse
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.responses import FileResponse
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from publish.rdf import serialize
+from publish.serve.deps import State, StateDep
+from publish.serve.render import render
+
+router = APIRouter()
+EXTRA_FILES = {
+    "description.ttl": "text/turtle",
+    "validation-report.ttl": "text/turtle",
+    "manifest.json": "application/json",
+    "SHA256SUMS": "text/plain",
+}
+VOID_TYPES = ("application/rdf+xml", "application/ld+json", "application/n-triples", "text/turtle")
+
+
+def dump_types(manifest: dict[str, Any]) -> dict[str, str]:
+    """Every downloadable file of the release and its media type; gzip files are gzip."""
+    types = {name: f["media_type"] for name, f in manifest["files"].items()}
+    types = {n: "application/gzip" if n.endswith(".gz") else t for n, t in types.items()}
+    return {**types, **EXTRA_FILES}
+
+
+class DumpFiles(StaticFiles):
+    """The release folder's dump files only (never the store), with ETag, Last-Modified,
+    304 on conditional requests and HEAD, as Starlette's static files give them."""
+
+    def __init__(self, folder: Path, types: dict[str, str]) -> None:
+        super().__init__(directory=folder)
+        self.types = types
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if path not in self.types:
+            return "", None
+        return super().lookup_path(path)
+
+    def file_response(self, full_path: str | os.PathLike[str], stat_result: os.stat_result,
+                      scope: Scope, status_code: int = 200) -> Response:  # fmt: skip
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if isinstance(response, FileResponse):
+            response.media_type = self.types[Path(full_path).name]
+            response.headers["content-type"] = response.media_type
+        return response
+
+
+def _sums(state: State) -> dict[str, str]:
+    text = (state.release_folder / "SHA256SUMS").read_text(encoding="utf-8")
+    return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines())}
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request, state: StateDep) -> HTMLResponse:
+    return HTMLResponse(
+        render("home.html", request, state, sums=_sums(state), questions=_questions(state))
+    )
+
+
+@router.get("/dumps/", response_class=HTMLResponse)
+async def dumps(request: Request, state: StateDep) -> HTMLResponse:
+    types = dump_types(state.manifest)
+    files = [(n, t, (state.release_folder / n).stat().st_size) for n, t in sorted(types.items())]
+    return HTMLResponse(render("dumps.html", request, state, files=files, sums=_sums(state)))
+
+
+@router.api_route("/void", methods=["GET", "HEAD"])
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+async def void(request: Request, state: StateDep) -> Response:
+    try:
+        media_type = mimeparse.best_match(list(VOID_TYPES), request.headers.get("accept") or "*/*")
+    except ValueError:
+        media_type = ""
+    if not media_type:
+        return Response("offered: " + ", ".join(VOID_TYPES) + "\n", 406, media_type="text/plain")
+    path = state.release_folder / "description.ttl"
+    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    body = serialize(triples, fmt) if fmt else b""
+    return Response(
+        b"" if request.method == "HEAD" else body, media_type=media_type, headers={"Vary": "Accept"}
+    )
+
+
+def _questions(state: State) -> list[dict[str, str]]:
+    """The competency questions shipped in queries/, titled by their first comment line."""
+    questions = []
+    for path in sorted(Path(state.settings.queries_dir).glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = next(
+            (
+                line[len("# title:") :].strip()
+                for line in text.splitlines()
+                if line.startswith("# title:")
+            ),
+            path.stem,
+        )
+        questions.append({"title": title, "text": text})
+    return questions

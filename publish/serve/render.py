@@ -1,0 +1,39 @@
+"""Jinja2 rendering with escaping always on (templates are ``*.html``, autoescape=True)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader
+
+from publish.serve.deps import State
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+
+
+def render(template: str, request: Request, state: State, **context: Any) -> str:
+    base = state.settings.base_iri
+
+    def local(iri: str) -> str:
+        """A published IRI as a link on this server (other IRIs are left as they are)."""
+        return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+    def short(iri: str) -> str:
+        return (
+            iri[len(base) :] if iri.startswith(base) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        )
+
+    common = {"manifest": state.manifest, "release": state.release_id}
+    return (
+        environment()
+        .get_template(template)
+        .render(request=request, local=local, short=short, **common, **context)
+    )

@@ -1,0 +1,129 @@
+"""Dereferenceable IRIs, pages, dumps and the VoID description, over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from publish.store import Release
+
+AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
+IRI = "https://w3id.org/bomay" + AGENCY
+LABEL = "Văn phòng huyện An Lão"
+
+
+def describes(triples: list[ox.Triple]) -> bool:
+    about = [t for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value == IRI]
+    return any(getattr(t.object, "value", "") == LABEL for t in about)
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix", "fmt"),
+    [
+        ("text/turtle", ".ttl", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ".nt", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ".jsonld", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ".rdf", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_every_rdf_format_by_accept_and_suffix(
+    server: str, accept: str, suffix: str, fmt: ox.RdfFormat
+) -> None:
+    by_accept = httpx.get(server + AGENCY, headers={"Accept": accept})
+    by_suffix = httpx.get(server + AGENCY + suffix)
+    for response in (by_accept, by_suffix):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(accept)
+        triples = list(ox.parse(response.content, format=fmt))
+        assert describes(triples)
+        dataset = [t for t in triples if t.predicate.value == "http://rdfs.org/ns/void#inDataset"]
+        assert dataset and dataset[0].object.value == "https://w3id.org/bomay/id/dataset/bomay"
+    assert by_accept.headers["content-location"] == AGENCY + suffix
+    assert "Accept" in by_accept.headers["vary"]
+    assert f'<{AGENCY}.jsonld>; rel="alternate"' in by_accept.headers["link"]
+
+
+def test_description_has_quotes_and_inbound_links(server: str) -> None:
+    triples = list(
+        ox.parse(httpx.get(server + AGENCY + ".nt").content, format=ox.RdfFormat.N_TRIPLES)
+    )
+    inbound = [t for t in triples if isinstance(t.object, ox.NamedNode) and t.object.value == IRI]
+    assert any(
+        t.predicate.value == "http://www.w3.org/ns/org#resultingOrganization" for t in inbound
+    )
+    assert any(t.predicate.value == "http://www.w3.org/ns/oa#exact" for t in triples)
+
+
+def test_html_page_shows_labels_sources_and_quotes(server: str) -> None:
+    page = httpx.get(server + AGENCY, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<html lang="vi">' in html and f"<h1>{LABEL}</h1>" in html
+    assert 'lang="en"' in html and "graph/article-000" in html
+    assert "/id/event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong" in html  # inbound link
+    article = httpx.get(
+        server + "/id/article/000-afca7d85baae3dc3", headers={"Accept": "text/html"}
+    )
+    assert article.status_code == 200 and "Thí điểm hợp nhất" in article.text
+
+
+def test_ontology_dereferences(server: str) -> None:
+    turtle = httpx.get(server + "/def", headers={"Accept": "text/turtle"})
+    triples = list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))
+    assert any(t.object.value == "http://www.w3.org/2002/07/owl#Ontology" for t in triples)
+    assert httpx.get(server + "/def", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_unknown_and_malformed_iris_are_404_and_escaped(server: str) -> None:
+    assert (
+        httpx.get(server + "/id/agency/nowhere", headers={"Accept": "text/turtle"}).status_code
+        == 404
+    )
+    hostile = httpx.get(
+        server + "/id/%3Cscript%3Ealert(1)%3C/script%3E", headers={"Accept": "text/html"}
+    )
+    assert hostile.status_code == 404
+    assert "<script>alert" not in hostile.text and "&lt;script&gt;" in hostile.text
+    assert httpx.get(server + AGENCY, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_dumps_listing_and_conditional_get(server: str, release: Release) -> None:
+    listing = httpx.get(server + "/dumps/")
+    assert listing.status_code == 200 and "bomay.ttl.gz" in listing.text
+    dump = httpx.get(server + "/dumps/bomay.nt.gz")
+    assert dump.headers["content-type"] == "application/gzip"
+    assert int(dump.headers["content-length"]) == (release.folder / "bomay.nt.gz").stat().st_size
+    assert gzip.decompress(dump.content).startswith(b"<")
+    digest = hashlib.sha256(dump.content).hexdigest()
+    assert f"{digest}  bomay.nt.gz" in (release.folder / "SHA256SUMS").read_text()
+    assert "last-modified" in dump.headers
+    again = httpx.get(
+        server + "/dumps/bomay.nt.gz", headers={"If-None-Match": dump.headers["etag"]}
+    )
+    assert again.status_code == 304
+    head = httpx.head(server + "/dumps/bomay.trig")
+    assert head.status_code == 200 and head.content == b""
+    assert httpx.get(server + "/dumps/store/CURRENT").status_code == 404  # the store is not a dump
+    assert httpx.get(server + "/dumps/../manifest.json").status_code == 404
+
+
+def test_void_description_by_conneg(server: str) -> None:
+    for path in ("/void", "/.well-known/void"):
+        response = httpx.get(server + path, headers={"Accept": "text/turtle"})
+        triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+        assert any(t.object.value == "http://rdfs.org/ns/void#Dataset" for t in triples)
+    jsonld = httpx.get(server + "/void", headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
+
+
+def test_home_lists_release_files_checksums_and_questions(server: str, release: Release) -> None:
+    home = httpx.get(server + "/")
+    assert home.status_code == 200
+    sums = (release.folder / "SHA256SUMS").read_text().split()
+    assert sums[0] in home.text
+    assert "Which agencies were merged into" in home.text
+    assert 'href="/sparql?query=' in home.text
