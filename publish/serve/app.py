@@ -6,6 +6,7 @@ lifespan, so tests can run several apps with different limits side by side.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,8 +34,14 @@ def create_app(settings: Settings) -> FastAPI:
             release.folder / "store",
             workers=settings.query_workers,
             max_waiting=settings.max_queued_queries,
+            isolate=settings.isolate_query_workers,
         )
         await pool.start()
+        if not pool.isolated:
+            logging.getLogger("bomay").warning(
+                "query workers are NOT cut off the network (no permission to unshare); "
+                "only the query checker stands between SERVICE and the network"
+            )
         app.state.bomay = State(settings, release.manifest, release.folder, pool, Metrics())
         app.mount("/dumps", DumpFiles(release.folder, dump_types(release.manifest)), name="dumps")
         try:
@@ -57,12 +64,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(resources.router)
 
     @app.get("/health")
-    async def health(state: StateDep) -> dict[str, str]:
+    async def health(state: StateDep) -> dict[str, str | bool]:
         """Healthy when a worker answers a query against the store."""
         job = Job("ASK { ?s ?p ?o }", ox.QueryResultsFormat.JSON.media_type, 1)
         answer = await state.pool.run(job, state.settings.query_timeout_s)
         ok = isinstance(answer, Answer)
-        return {"status": "ok" if ok else "failing", "release": state.release_id}
+        status = "ok" if ok else "failing"
+        return {
+            "status": status,
+            "release": state.release_id,
+            "network_isolated": state.pool.isolated,
+        }
 
     @app.get("/metrics")
     async def metrics(state: StateDep) -> Response:

@@ -17,6 +17,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from publish.serve.execute import Answer, Failure, Job, run
+from publish.serve.isolation import cut_network
 from publish.store import OxigraphStore
 
 CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
@@ -34,9 +35,10 @@ class WorkerLostError(Exception):
     """The worker died while evaluating (an engine crash); it was replaced."""
 
 
-def _serve(store_path: str, conn: Connection) -> None:  # pragma: no cover - runs in a child
+def _serve(store_path: str, conn: Connection, isolate: bool) -> None:  # pragma: no cover - child
+    isolated = cut_network() if isolate else False  # before the store starts its threads
     store = OxigraphStore(Path(store_path))
-    conn.send("ready")
+    conn.send(("ready", isolated))
     while True:
         try:
             job = conn.recv()
@@ -46,14 +48,15 @@ def _serve(store_path: str, conn: Connection) -> None:  # pragma: no cover - run
 
 
 class Worker:
-    def __init__(self, store_path: Path) -> None:
+    def __init__(self, store_path: Path, *, isolate: bool) -> None:
         self.conn, child = CONTEXT.Pipe()
         self.process: BaseProcess = CONTEXT.Process(
-            target=_serve, args=(str(store_path), child), daemon=True
+            target=_serve, args=(str(store_path), child, isolate), daemon=True
         )
         self.process.start()
         child.close()
-        if self.conn.recv() != "ready":  # pragma: no cover
+        status, self.isolated = self.conn.recv()
+        if status != "ready":  # pragma: no cover
             raise RuntimeError("query worker did not start")
 
     def ask(self, job: Job, timeout_s: float) -> Answer | Failure:
@@ -79,8 +82,10 @@ class Worker:
 
 
 class QueryPool:
-    def __init__(self, store_path: Path, *, workers: int, max_waiting: int) -> None:
+    def __init__(self, store_path: Path, *, workers: int, max_waiting: int, isolate: bool) -> None:
         self._store_path = store_path
+        self._isolate = isolate
+        self.isolated = False
         self._size = workers
         self._max_waiting = max_waiting
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
@@ -88,11 +93,10 @@ class QueryPool:
         self._replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        started = await asyncio.gather(
-            *(asyncio.to_thread(Worker, self._store_path) for _ in range(self._size))
-        )
+        started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
         for worker in started:
             self._idle.put_nowait(worker)
+        self.isolated = all(worker.isolated for worker in started)
 
     async def close(self) -> None:
         for task in list(self._replacing):
@@ -121,5 +125,8 @@ class QueryPool:
         self._idle.put_nowait(worker)
         return answer
 
+    async def _spawn(self) -> Worker:
+        return await asyncio.to_thread(Worker, self._store_path, isolate=self._isolate)
+
     async def _replace(self) -> None:
-        self._idle.put_nowait(await asyncio.to_thread(Worker, self._store_path))
+        self._idle.put_nowait(await self._spawn())

@@ -1,0 +1,53 @@
+"""The worker pool below the HTTP layer: network isolation and the time limit."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from publish.serve.execute import Answer, Failure, Job
+from publish.serve.workers import QueryPool, QueryTimeoutError
+from publish.store import Release
+
+JSON = "application/sparql-results+json"
+
+
+def test_workers_cannot_reach_the_network_even_past_the_checker(release: Release) -> None:
+    """A SERVICE query sent straight to a worker (no text check) still connects nowhere."""
+
+    async def scenario(url: str) -> tuple[bool, Answer | Failure]:
+        pool = QueryPool(release.folder / "store", workers=1, max_waiting=0, isolate=True)
+        await pool.start()
+        try:
+            query = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+            return pool.isolated, await pool.run(Job(query, JSON, 10), 10)
+        finally:
+            await pool.close()
+
+    with socket.socket() as canary:
+        canary.bind(("127.0.0.1", 0))
+        canary.listen(4)
+        canary.setblocking(False)
+        isolated, answer = asyncio.run(scenario(f"http://127.0.0.1:{canary.getsockname()[1]}/"))
+        assert isolated
+        assert isinstance(answer, Failure) and "unreachable" in answer.message.lower()
+        with pytest.raises(BlockingIOError):
+            canary.accept()
+
+
+def test_timeout_kills_and_replaces_the_worker(release: Release) -> None:
+    async def scenario() -> Answer | Failure:
+        pool = QueryPool(release.folder / "store", workers=1, max_waiting=1, isolate=True)
+        await pool.start()
+        try:
+            cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+            with pytest.raises(QueryTimeoutError):
+                await pool.run(Job(cross, JSON, 10), 0.5)
+            return await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 10)
+        finally:
+            await pool.close()
+
+    answer = asyncio.run(scenario())
+    assert isinstance(answer, Answer) and b"true" in answer.body
