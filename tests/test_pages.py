@@ -9,6 +9,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from publish.serve.search import LabelIndex
 from publish.store import Release
 
 AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
@@ -127,3 +128,32 @@ def test_home_lists_release_files_checksums_and_questions(server: str, release: 
     assert sums[0] in home.text
     assert "Which agencies were merged into" in home.text
     assert 'href="/sparql?query=' in home.text
+
+
+def test_search_is_accent_insensitive_with_the_right_first_hit(server: str) -> None:
+    answer = httpx.get(
+        server + "/search", params={"q": "ban to chuc noi vu kien an", "format": "json"}
+    )
+    results = answer.json()["results"]
+    assert results[0]["label"] == "Ban Tổ chức - Nội vụ quận Kiến An"
+    assert results[0]["page"] == "/id/agency/hai-phong/kien-an/ban-to-chuc-noi-vu"
+    page = httpx.get(server + "/search", params={"q": "Kiến Thuỵ"})
+    assert page.status_code == 200 and "/id/place/hai-phong/kien-thuy" in page.text
+
+
+def test_search_ranks_exact_diacritics_first() -> None:
+    index = LabelIndex([("b", "Kien An Tower"), ("a", "Kiến An"), ("c", "Kiện An")])
+    assert index.search("Kiến An")[0].iri == "a"
+    assert {h.iri for h in index.search("kien an")} == {"a", "b", "c"}
+    assert index.search("   ") == []
+
+
+def test_search_and_timeline_escape_and_render(server: str) -> None:
+    hostile = httpx.get(server + "/search", params={"q": "<script>alert(1)</script>"})
+    assert hostile.status_code == 200
+    assert "<script>alert" not in hostile.text and "&lt;script&gt;" in hostile.text
+    timeline = httpx.get(server + "/timeline")
+    assert timeline.status_code == 200
+    text = timeline.text
+    first, last = text.index("2018-11-15"), text.index("2022-08-29")
+    assert first < last and "/id/event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh" in text

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
+from publish.serve.search import LABELS_QUERY, LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
 
@@ -21,9 +24,22 @@ class State:
     pool: QueryPool
     metrics: Metrics
 
+    _labels: LabelIndex | None = None
+
     @property
     def release_id(self) -> str:
         return self.release_folder.name
+
+    async def labels(self) -> LabelIndex:
+        """The search index, built on first use from the release (it is immutable)."""
+        if self._labels is None:
+            job = Job(LABELS_QUERY, "application/sparql-results+json", 1_000_000)
+            answer = await self.pool.run(job, self.settings.query_timeout_s)
+            rows = (
+                json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
+            )
+            self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
+        return self._labels
 
 
 def get_state(request: Request) -> State:

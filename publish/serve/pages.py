@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import mimeparse
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from publish.rdf import serialize
 from publish.serve.deps import State, StateDep
+from publish.serve.execute import Answer, Job
 from publish.serve.render import render
 
 router = APIRouter()
@@ -25,6 +27,7 @@ EXTRA_FILES = {
     "manifest.json": "application/json",
     "SHA256SUMS": "text/plain",
 }
+RESULTS_JSON = "application/sparql-results+json"
 VOID_TYPES = ("application/rdf+xml", "application/ld+json", "application/n-triples", "text/turtle")
 
 
@@ -109,3 +112,30 @@ def _questions(state: State) -> list[dict[str, str]]:
         )
         questions.append({"title": title, "text": text})
     return questions
+
+
+@router.get("/search")
+async def search(
+    request: Request, state: StateDep, q: str = "", fmt: Annotated[str, Query(alias="format")] = ""
+) -> Response:
+    """Labels matching ``q``; HTML for people, JSON with ``format=json`` or Accept JSON."""
+    hits = (await state.labels()).search(q[:200]) if q.strip() else []
+    wants_json = fmt == "json" or "application/json" in (request.headers.get("accept") or "")
+    if wants_json:
+        items = [{"iri": h.iri, "label": h.label, "page": render_local(state, h.iri)} for h in hits]
+        return JSONResponse({"query": q, "results": items})
+    return HTMLResponse(render("search.html", request, state, q=q, hits=hits))
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+async def timeline(request: Request, state: StateDep) -> HTMLResponse:
+    """Every dated event, oldest first (competency question 14)."""
+    query = (Path(state.settings.queries_dir) / "cq14-timeline.rq").read_text(encoding="utf-8")
+    answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
+    rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
+    return HTMLResponse(render("timeline.html", request, state, rows=rows))
+
+
+def render_local(state: State, iri: str) -> str:
+    base = state.settings.base_iri
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
