@@ -66,6 +66,8 @@ def test_html_page_shows_labels_sources_and_quotes(server: str) -> None:
     assert '<html lang="vi">' in html and f"<h1>{LABEL}</h1>" in html
     assert 'lang="en"' in html and "graph/article-000" in html
     assert "/id/event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong" in html  # inbound link
+    lineage = html[html.index("(lineage)") : html.index("(statements)")]
+    assert "Văn phòng Huyện ủy An Lão" in lineage and "2018-11-15" in lineage
     article = httpx.get(
         server + "/id/article/000-afca7d85baae3dc3", headers={"Accept": "text/html"}
     )

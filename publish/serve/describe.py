@@ -51,6 +51,21 @@ def inbound_query(iri: str, limit: int) -> str:
 }} ORDER BY ?p ?s LIMIT {limit}"""
 
 
+def lineage_query(iri: str) -> str:
+    """Predecessors and successors of an agency through change events, with dates."""
+    org = "http://www.w3.org/ns/org#"
+    return f"""SELECT DISTINCT ?direction ?event ?eventLabel ?date ?other ?otherLabel WHERE {{
+  {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
+     BIND("from" AS ?direction) }}
+  UNION
+  {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
+     BIND("to" AS ?direction) }}
+  OPTIONAL {{ ?event <https://w3id.org/bomay/def#effectiveDate> ?date }}
+  OPTIONAL {{ ?event <{SKOS}prefLabel> ?eventLabel FILTER(LANG(?eventLabel) = "vi") }}
+  OPTIONAL {{ ?other <{SKOS}prefLabel> ?otherLabel FILTER(LANG(?otherLabel) = "vi") }}
+}} ORDER BY ?direction ?date ?otherLabel"""
+
+
 def labels_query(iri: str) -> str:
     return f"""SELECT ?label (LANG(?label) AS ?lang) WHERE {{ <{iri}> {LABEL} ?label }}"""
 

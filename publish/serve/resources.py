@@ -75,8 +75,9 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
     headers = _headers(stem, media_type)
     if media_type == "text/html":
         inbound = await _select(state, describe.inbound_query(iri, MAX_INBOUND))
+        lineage = await _select(state, describe.lineage_query(iri))
         page = describe.group(iri, labels, statements, inbound)
-        html = render("resource.html", request, state, page=page)
+        html = render("resource.html", request, state, page=page, lineage=lineage)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
     dataset = Iris(state.settings.base_iri).resource("dataset/bomay")
     answer = await state.pool.run(
