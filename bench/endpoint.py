@@ -10,27 +10,18 @@ stopped, then stops the server. Nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
+
+from publish.serve.launch import running_server
 
 SIMPLE = "ASK { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen> ?p ?o }"
 LOOKUP = """SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>
   <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def load(url: str, query: str, requests: int, concurrency: int) -> tuple[float, list[float]]:
@@ -51,23 +42,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--timeout-s", type=float, default=2.0)
     args = parser.parse_args()
-    port = free_port()
-    env = {**os.environ, "BOMAY_QUERY_TIMEOUT_S": str(args.timeout_s), "BOMAY_QUERY_WORKERS": "2"}
-    bomay = str(Path(sys.executable).with_name("bomay"))
-    server = subprocess.Popen(  # noqa: S603 - the project's own command
-        [bomay, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    env = {"BOMAY_QUERY_TIMEOUT_S": str(args.timeout_s), "BOMAY_QUERY_WORKERS": "2"}
+    with running_server(env) as url:
         print("| query | concurrency | requests | req/s | p50 ms | p99 ms |")
         print("|---|---|---|---|---|---|")
         for name, query in (("ASK lookup", SIMPLE), ("SELECT label", LOOKUP)):
@@ -83,9 +59,6 @@ def main() -> None:
         print(f"\nrunaway cross product: HTTP {stopped.status_code} after {took:.2f} s "
               f"(limit {args.timeout_s:g} s); health after: "
               f"{httpx.get(f'{url}/health', timeout=10).json()['status']}")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

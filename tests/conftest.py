@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
 from publish.build.release import build
 from publish.rdf import sparql_prologue
+from publish.serve.launch import running_server
 from publish.settings import PROJECT_ROOT, Settings
 from publish.store import Release, open_release
 
@@ -88,45 +83,15 @@ TIMEOUT_S = 2.0
 MAX_ROWS = 50
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(release: Release, settings: Settings) -> Iterator[str]:
     """A real `bomay serve` process on 127.0.0.1 with small limits, for the whole session."""
-    port = free_port()
     env = {
-        **os.environ,
         "BOMAY_RELEASE_DIR": str(settings.release_dir),
         "BOMAY_QUERY_TIMEOUT_S": str(TIMEOUT_S),
         "BOMAY_MAX_RESULT_ROWS": str(MAX_ROWS),
         "BOMAY_QUERY_WORKERS": "2",
         "BOMAY_MAX_QUEUED_QUERIES": "1",
-        "BOMAY_PUBLIC_URL": f"http://127.0.0.1:{port}/",
     }
-    bomay = str(Path(sys.executable).with_name("bomay"))
-    proc = subprocess.Popen(
-        [bomay, "serve", "--port", str(port)], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            proc.terminate()
-            pytest.fail(f"server did not start:\n{proc.communicate(timeout=10)[0]}")
+    with running_server(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
