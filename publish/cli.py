@@ -188,6 +188,9 @@ def serve(
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     if overrides:
         settings = settings.model_copy(update=overrides)
+    if "public_url" not in settings.model_fields_set:  # advertise where it really listens
+        public = f"http://{settings.host}:{settings.port}/"
+        settings = settings.model_copy(update={"public_url": public})
     try:
         open_release(settings)
     except NoReleaseError as error:

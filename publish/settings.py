@@ -30,12 +30,15 @@ class Settings(BaseSettings):
     sources_dir: Path = Field(PROJECT_ROOT / "sources", description="The source articles")
     queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Example SPARQL queries")
     release_dir: Path = Field(PROJECT_ROOT / "dist", description="Where releases are written")
-    keep_releases: int = Field(3, ge=1, description="Older releases kept beside the current one")
+    keep_releases: int = Field(
+        3, ge=1, description="Releases kept on disk, the current one included"
+    )
     release_date: dt.date | None = Field(
         None, description="Issued date of the release; default SOURCE_DATE_EPOCH, else today"
     )
     public_url: str = Field(
-        "http://127.0.0.1:8000/", description="Where the service is reachable (for links)"
+        "http://127.0.0.1:8000/",
+        description="Where the service is reachable: written into release descriptions at build",
     )
     licence: str = Field(
         "https://creativecommons.org/licenses/by/4.0/", description="Licence of the dataset"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,11 +59,17 @@ class OxigraphStore:
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Release:
+    """A finished release; its store is opened only when something queries it here (the
+    HTTP service queries through its worker processes and never opens it in-process)."""
+
     folder: Path
     manifest: dict[str, Any]
-    store: SparqlStore
+
+    @cached_property
+    def store(self) -> SparqlStore:
+        return OxigraphStore(self.folder / "store")
 
 
 def open_release(settings: Settings) -> Release:
@@ -71,4 +78,4 @@ def open_release(settings: Settings) -> Release:
         raise NoReleaseError(f"no release in {settings.release_dir} (run `bomay build`)")
     folder = folder.resolve()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    return Release(folder, manifest, OxigraphStore(folder / "store"))
+    return Release(folder, manifest)

@@ -13,7 +13,6 @@ import pytest
 
 from publish.serve.checks import (
     CheckedQuery,
-    QueryRefused,
     QueryRefusedError,
     check_query,
     mentions_service,
@@ -86,10 +85,9 @@ def test_text_without_a_query_form_is_not_a_query(text: str) -> None:
 
 
 def test_refusal_carries_message_and_status() -> None:
-    error = QueryRefused("no")
-    assert QueryRefused is QueryRefusedError
+    error = QueryRefusedError("no")
     assert (error.message, error.status, str(error)) == ("no", 400, "no")
-    assert QueryRefused("read-only", status=403).status == 403
+    assert QueryRefusedError("read-only", status=403).status == 403
 
 
 # --- SERVICE -----------------------------------------------------------------------------
@@ -178,8 +176,9 @@ def test_the_engine_would_have_followed_these(text: str) -> None:
         "SELECT * WHERE { ?s <http://x/it's> ?o FILTER(?o != 'SERVICE') }",
     ],
 )
-def test_service_elsewhere_is_not_a_keyword(text: str) -> None:
-    check(text)
+def test_service_anywhere_is_refused_fail_closed(text: str) -> None:
+    """Even where the engine would not read SERVICE, the word is refused (fail closed)."""
+    assert "never fetches" in str(refusal(text))
 
 
 @pytest.mark.parametrize(
@@ -354,8 +353,6 @@ def test_five_thousand_nested_brackets_are_refused(opening: str, closing: str) -
         (r"PREFIX ex: <http://ex/> SELECT * FROM ex:a\&b {}", ("http://ex/a&b",), ()),
         (r"SELECT * FROM <http://ex/\u0067> {}", ("http://ex/g",), ()),
         ("CONSTRUCT { ?s ?p ?o } FROM NAMED <urn:x:n> WHERE {}", (), ("urn:x:n",)),
-        ("SELECT * FROM nope:g WHERE {}", (), ()),  # undeclared: the engine reports it
-        ("SELECT * FROM <g> WHERE {}", (), ()),  # relative, and no BASE to resolve it
         ("SELECT * # FROM <http://ex/x>\nWHERE { ?s ?p 'FROM <http://ex/y>' }", (), ()),
         ("PREFIX from: <http://ex/> SELECT * WHERE { ?s from:p ?from }", (), ()),
     ],
@@ -392,7 +389,7 @@ def test_unescape(text: str, decoded: str) -> None:
     "text",
     [
         "SELECT * WHERE { ?s ?p '" + "x" * MIB + "' }",
-        "SELECT * WHERE { ?s ?p '''" + "SERVICE {{\n" * (MIB // 12) + "''' }",
+        "SELECT * WHERE { ?s ?p '''" + "SERV {{\n" * (MIB // 9) + "''' }",
         "SELECT * WHERE { ?s ?p <http://x/" + "a" * MIB + "> }",
         "SELECT * WHERE { ?s ?p ?o } # " + "x" * MIB,
         "SELECT * WHERE { ?s ?p ?o . " + "ex:a." * (MIB // 5) + "}",
@@ -408,3 +405,15 @@ def test_a_mebibyte_query_is_checked(text: str) -> None:
 
 def test_a_mebibyte_of_nested_brackets_is_refused() -> None:
     assert refusal("SELECT * WHERE " + "{" * MIB, max_depth=64).status == 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * FROM nope:g WHERE {}",  # undeclared prefix
+        "SELECT * FROM <g> WHERE {}",  # relative, and no BASE to resolve it
+        "BASE <tag:bomay,2026:> SELECT * FROM <g> WHERE {}",  # a base urljoin cannot use
+    ],
+)
+def test_unresolved_from_is_refused_not_widened_to_the_union(text: str) -> None:
+    assert "could not be resolved" in str(refusal(text))

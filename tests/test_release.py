@@ -36,6 +36,10 @@ def test_release_holds_every_file(release: Release) -> None:
     assert expected <= names
 
 
+def test_release_is_readable_by_other_users(release: Release) -> None:
+    assert release.folder.stat().st_mode & 0o755 == 0o755
+
+
 def test_checksums_match_files(release: Release) -> None:
     lines = (release.folder / CHECKSUMS).read_text().splitlines()
     assert len(lines) >= len(DUMPS) + 4

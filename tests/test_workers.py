@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.workers import QueryPool, QueryTimeoutError
+from publish.serve.workers import QueryPool, QueryTimeoutError, WorkerLostError
 from publish.store import Release
 
 JSON = "application/sparql-results+json"
@@ -46,6 +46,25 @@ def test_timeout_kills_and_replaces_the_worker(release: Release) -> None:
             with pytest.raises(QueryTimeoutError):
                 await pool.run(Job(cross, JSON, 10), 0.5)
             return await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 10)
+        finally:
+            await pool.close()
+
+    answer = asyncio.run(scenario())
+    assert isinstance(answer, Answer) and b"true" in answer.body
+
+
+def test_a_dead_idle_worker_is_reported_and_replaced(release: Release) -> None:
+    async def scenario() -> Answer | Failure:
+        pool = QueryPool(release.folder / "store", workers=1, max_waiting=1, isolate=True)
+        await pool.start()
+        try:
+            idle = await pool._idle.get()  # reach in: simulate a crash while idle
+            idle.process.kill()
+            idle.process.join()
+            pool._idle.put_nowait(idle)
+            with pytest.raises(WorkerLostError):
+                await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 10)
+            return await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 30)
         finally:
             await pool.close()
 

@@ -30,12 +30,8 @@ class DataError(Exception):
 @dataclass
 class Loaded:
     quads: list[ox.Quad] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
     #: subject IRI → the files (relative paths) that describe it
     files_by_subject: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def graphs(self) -> set[str]:
-        return {q.graph_name.value for q in self.quads if isinstance(q.graph_name, ox.NamedNode)}
 
 
 def data_files(settings: Settings) -> list[Path]:
@@ -68,7 +64,6 @@ def load(settings: Settings, files: Iterable[Path] | None = None) -> Loaded:
             if isinstance(quad.subject, ox.NamedNode):
                 loaded.files_by_subject[quad.subject.value].add(_display(path, settings))
             loaded.quads.append(quad)
-        loaded.files.append(path)
     return loaded
 
 

@@ -73,6 +73,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=releases))
     try:
         release_id = _write(checked, settings, tmp, step)
+        tmp.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         final = releases / release_id
         if final.exists():
             shutil.rmtree(tmp)  # identical release already built: nothing to write
@@ -127,10 +128,11 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
         "files": {f.dump.name: {"media_type": f.dump.media_type, "bytes": f.size} for f in facts},
         "stats": stats,
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
     names = sorted([*(d.name for d in dumps), "description.ttl", "validation-report.ttl", MANIFEST])
     sums = "".join(f"{_sha256(folder / name)}  {name}\n" for name in names)
-    (folder / CHECKSUMS).write_text(sums)
+    (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
 
 

@@ -6,13 +6,13 @@ lifespan, so tests can run several apps with different limits side by side.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pyoxigraph as ox
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
@@ -21,7 +21,7 @@ from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
-from publish.serve.workers import QueryPool
+from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
 from publish.store import open_release
 
@@ -37,10 +37,12 @@ def create_app(settings: Settings) -> FastAPI:
             isolate=settings.isolate_query_workers,
         )
         await pool.start()
-        if not pool.isolated:
-            logging.getLogger("bomay").warning(
-                "query workers are NOT cut off the network (no permission to unshare); "
-                "only the query checker stands between SERVICE and the network"
+        if settings.isolate_query_workers and not pool.isolated:
+            await pool.close()
+            raise RuntimeError(
+                "query workers could not be cut off the network (unshare was refused); "
+                "refusing to start. Set BOMAY_ISOLATE_QUERY_WORKERS=false to run with the "
+                "query checker as the only guard against SERVICE"
             )
         app.state.bomay = State(settings, release.manifest, release.folder, pool, Metrics())
         app.mount("/dumps", DumpFiles(release.folder, dump_types(release.manifest)), name="dumps")
@@ -59,6 +61,9 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Bomay-Results-Truncated", "Retry-After"],
     )
+    app.add_exception_handler(PoolBusyError, _busy)
+    app.add_exception_handler(QueryTimeoutError, _unavailable)
+    app.add_exception_handler(WorkerLostError, _unavailable)
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(resources.router)
@@ -67,9 +72,13 @@ def create_app(settings: Settings) -> FastAPI:
     async def health(state: StateDep) -> dict[str, str | bool]:
         """Healthy when a worker answers a query against the store."""
         job = Job("ASK { ?s ?p ?o }", ox.QueryResultsFormat.JSON.media_type, 1)
-        answer = await state.pool.run(job, state.settings.query_timeout_s)
-        ok = isinstance(answer, Answer)
-        status = "ok" if ok else "failing"
+        try:
+            answer = await state.pool.run(job, state.settings.query_timeout_s)
+            status = "ok" if isinstance(answer, Answer) else "failing"
+        except PoolBusyError:
+            status = "busy"  # alive and working at capacity: not a reason to restart it
+        except (QueryTimeoutError, WorkerLostError):
+            status = "failing"
         return {
             "status": status,
             "release": state.release_id,
@@ -81,3 +90,13 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+async def _busy(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(
+        "too many queries at once: try again shortly\n", 429, headers={"Retry-After": "1"}
+    )
+
+
+async def _unavailable(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(f"{error}\n", 503)

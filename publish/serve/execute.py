@@ -9,7 +9,7 @@ own parser and writers, so every output format is pyoxigraph's.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 
 import pyoxigraph as ox
@@ -41,7 +41,6 @@ class Failure:
 
     message: str
     status: int = 400
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def run(store: SparqlStore, job: Job) -> Answer | Failure:

@@ -18,7 +18,7 @@ from starlette.types import Scope
 from publish.rdf import serialize
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
-from publish.serve.render import render
+from publish.serve.render import local_path, render
 
 router = APIRouter()
 EXTRA_FILES = {
@@ -122,7 +122,8 @@ async def search(
     hits = (await state.labels()).search(q[:200]) if q.strip() else []
     wants_json = fmt == "json" or "application/json" in (request.headers.get("accept") or "")
     if wants_json:
-        items = [{"iri": h.iri, "label": h.label, "page": render_local(state, h.iri)} for h in hits]
+        base = state.settings.base_iri
+        items = [{"iri": h.iri, "label": h.label, "page": local_path(base, h.iri)} for h in hits]
         return JSONResponse({"query": q, "results": items})
     return HTMLResponse(render("search.html", request, state, q=q, hits=hits))
 
@@ -134,8 +135,3 @@ async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
     rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
     return HTMLResponse(render("timeline.html", request, state, rows=rows))
-
-
-def render_local(state: State, iri: str) -> str:
-    base = state.settings.base_iri
-    return "/" + iri[len(base) :] if iri.startswith(base) else iri

@@ -19,12 +19,16 @@ def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 
 
+def local_path(base: str, iri: str) -> str:
+    """A published IRI as a link on this server (other IRIs are left as they are)."""
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+
 def render(template: str, request: Request, state: State, **context: Any) -> str:
     base = state.settings.base_iri
 
     def local(iri: str) -> str:
-        """A published IRI as a link on this server (other IRIs are left as they are)."""
-        return "/" + iri[len(base) :] if iri.startswith(base) else iri
+        return local_path(base, iri)
 
     def short(iri: str) -> str:
         return (

@@ -8,6 +8,7 @@ request → ``read_request`` (GET / form POST / direct POST, parameters, UTF-8, 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -138,7 +139,10 @@ async def sparql(request: Request, state: StateDep) -> Response:
             if request.method == "POST":
                 raise ProtocolError(400, "no query: send a 'query' parameter")
             return _description(request, state, protocol)
-        checked = check_query(protocol.query, max_depth=settings.max_nesting_depth)
+        # a linear scan, but up to max_query_bytes long: keep it off the event loop
+        checked = await asyncio.to_thread(
+            check_query, protocol.query, max_depth=settings.max_nesting_depth
+        )
         rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
         media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
         headers = _cache_headers(state.release_id, protocol, media_type, settings.cache_max_age_s)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing as mp
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -20,6 +21,7 @@ from publish.serve.execute import Answer, Failure, Job, run
 from publish.serve.isolation import cut_network
 from publish.store import OxigraphStore
 
+log = logging.getLogger("bomay.workers")
 CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
 
 
@@ -61,8 +63,8 @@ class Worker:
 
     def ask(self, job: Job, timeout_s: float) -> Answer | Failure:
         """Blocking: send a job and wait for its answer (called from a thread)."""
-        self.conn.send(job)
         try:
+            self.conn.send(job)
             if not self.conn.poll(timeout_s):
                 raise QueryTimeoutError(
                     f"the query ran longer than {timeout_s:g} s and was stopped"
@@ -109,16 +111,20 @@ class QueryPool:
             raise PoolBusyError
         self._waiting += 1
         try:
-            worker = await self._idle.get()
+            # a bounded wait: if workers cannot be replaced, callers get 429, never a hang
+            worker = await asyncio.wait_for(self._idle.get(), timeout_s)
+        except TimeoutError as error:
+            raise PoolBusyError from error
         finally:
             self._waiting -= 1
         try:
             answer = await asyncio.to_thread(worker.ask, job, timeout_s)
         except BaseException:
             # a timeout, a dead worker or a cancelled request: the worker's state is unknown,
-            # so kill it and answer at once; its replacement starts in the background
-            worker.kill()
-            task = asyncio.get_running_loop().create_task(self._replace())
+            # so stop it and answer at once; reaping it and its replacement happen in the
+            # background, never on the event loop
+            worker.process.kill()
+            task = asyncio.get_running_loop().create_task(self._replace(worker))
             self._replacing.add(task)
             task.add_done_callback(self._replacing.discard)
             raise
@@ -128,5 +134,12 @@ class QueryPool:
     async def _spawn(self) -> Worker:
         return await asyncio.to_thread(Worker, self._store_path, isolate=self._isolate)
 
-    async def _replace(self) -> None:
-        self._idle.put_nowait(await self._spawn())
+    async def _replace(self, dead: Worker) -> None:
+        await asyncio.to_thread(dead.kill)
+        for attempt in range(1, 6):
+            try:
+                self._idle.put_nowait(await self._spawn())
+                return
+            except Exception:  # a missing store, no memory: keep trying, but say so
+                log.exception("could not start a query worker (attempt %d)", attempt)
+                await asyncio.sleep(attempt)
