@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries")
     max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
     cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
+    worker_memory_mb: int = Field(
+        2048, ge=0, description="Address-space limit of one query worker (0: none)"
+    )
     isolate_query_workers: bool = Field(
         True, description="Run query workers in an empty network namespace (Linux)"
     )

@@ -70,3 +70,21 @@ def test_a_dead_idle_worker_is_reported_and_replaced(release: Release) -> None:
 
     answer = asyncio.run(scenario())
     assert isinstance(answer, Answer) and b"true" in answer.body
+
+
+def test_memory_limit_stops_a_runaway_query_before_the_time_limit(release: Release) -> None:
+    async def scenario() -> None:
+        pool = QueryPool(
+            release.folder / "store", workers=1, max_waiting=1, isolate=True, memory_mb=1536
+        )
+        await pool.start()
+        try:
+            cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+            with pytest.raises(WorkerLostError):
+                await pool.run(Job(cross, JSON, 10), 60)
+            answer = await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 30)
+            assert isinstance(answer, Answer)
+        finally:
+            await pool.close()
+
+    asyncio.run(scenario())

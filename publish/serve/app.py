@@ -35,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
             workers=settings.query_workers,
             max_waiting=settings.max_queued_queries,
             isolate=settings.isolate_query_workers,
+            memory_mb=settings.worker_memory_mb,
         )
         await pool.start()
         if settings.isolate_query_workers and not pool.isolated:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing as mp
+import resource
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -37,7 +38,12 @@ class WorkerLostError(Exception):
     """The worker died while evaluating (an engine crash); it was replaced."""
 
 
-def _serve(store_path: str, conn: Connection, isolate: bool) -> None:  # pragma: no cover - child
+def _serve(
+    store_path: str, conn: Connection, isolate: bool, memory_mb: int
+) -> None:  # pragma: no cover
+    if memory_mb:  # a query that needs more aborts its own process, not the machine
+        limit = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     isolated = cut_network() if isolate else False  # before the store starts its threads
     store = OxigraphStore(Path(store_path))
     conn.send(("ready", isolated))
@@ -50,14 +56,20 @@ def _serve(store_path: str, conn: Connection, isolate: bool) -> None:  # pragma:
 
 
 class Worker:
-    def __init__(self, store_path: Path, *, isolate: bool) -> None:
+    def __init__(self, store_path: Path, *, isolate: bool, memory_mb: int) -> None:
         self.conn, child = CONTEXT.Pipe()
         self.process: BaseProcess = CONTEXT.Process(
-            target=_serve, args=(str(store_path), child, isolate), daemon=True
+            target=_serve, args=(str(store_path), child, isolate, memory_mb), daemon=True
         )
         self.process.start()
         child.close()
-        status, self.isolated = self.conn.recv()
+        try:
+            status, self.isolated = self.conn.recv()
+        except EOFError as error:
+            raise RuntimeError(
+                f"a query worker exited while starting (exit code {self.process.exitcode}); "
+                "is BOMAY_WORKER_MEMORY_MB too low?"
+            ) from error
         if status != "ready":  # pragma: no cover
             raise RuntimeError("query worker did not start")
 
@@ -84,9 +96,12 @@ class Worker:
 
 
 class QueryPool:
-    def __init__(self, store_path: Path, *, workers: int, max_waiting: int, isolate: bool) -> None:
+    def __init__(
+        self, store_path: Path, *, workers: int, max_waiting: int, isolate: bool, memory_mb: int = 0
+    ) -> None:
         self._store_path = store_path
         self._isolate = isolate
+        self._memory_mb = memory_mb
         self.isolated = False
         self._size = workers
         self._max_waiting = max_waiting
@@ -132,7 +147,9 @@ class QueryPool:
         return answer
 
     async def _spawn(self) -> Worker:
-        return await asyncio.to_thread(Worker, self._store_path, isolate=self._isolate)
+        return await asyncio.to_thread(
+            Worker, self._store_path, isolate=self._isolate, memory_mb=self._memory_mb
+        )
 
     async def _replace(self, dead: Worker) -> None:
         await asyncio.to_thread(dead.kill)
