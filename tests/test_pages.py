@@ -159,3 +159,12 @@ def test_search_and_timeline_escape_and_render(server: str) -> None:
     text = timeline.text
     first, last = text.index("2018-11-15"), text.index("2022-08-29")
     assert first < last and "/id/event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh" in text
+
+
+def test_ontology_documentation_lists_terms_with_examples(server: str) -> None:
+    page = httpx.get(server + "/def", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    html = page.text
+    assert 'id="Merger"' in html and "hợp nhất" in html.lower()
+    assert 'id="evidence"' in html and "Classes" in html and "Datatype properties" in html
+    assert 'href="/id/event/hai-phong/' in html  # an example instance from the data

@@ -6,6 +6,7 @@ lifespan, so tests can run several apps with different limits side by side.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,8 @@ from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
 from publish.store import open_release
+
+log = logging.getLogger("bomay.serve")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -62,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Bomay-Results-Truncated", "Retry-After"],
     )
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(PoolBusyError, _busy)
     app.add_exception_handler(QueryTimeoutError, _unavailable)
     app.add_exception_handler(WorkerLostError, _unavailable)
@@ -101,3 +105,9 @@ async def _busy(request: Request, error: Exception) -> Response:
 
 async def _unavailable(request: Request, error: Exception) -> Response:
     return PlainTextResponse(f"{error}\n", 503)
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    """A bug: the log gets the traceback, the client a message without internals."""
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    return PlainTextResponse("internal error: it has been logged\n", 500)

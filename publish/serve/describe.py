@@ -66,6 +66,33 @@ def lineage_query(iri: str) -> str:
 }} ORDER BY ?direction ?date ?otherLabel"""
 
 
+def terms_query(vocab: str) -> str:
+    """Every term of the ontology with labels, definition, parents, domain, range and how
+    many resources of the release use it (a class's instances or a property's statements)."""
+    return f"""PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?term ?kind ?vi ?en ?defVi ?defEn
+  (GROUP_CONCAT(DISTINCT STR(?parent); separator=" ") AS ?parents)
+  (GROUP_CONCAT(DISTINCT STR(?domain); separator=" ") AS ?domains)
+  (GROUP_CONCAT(DISTINCT STR(?range); separator=" ") AS ?ranges)
+  (SAMPLE(?example) AS ?anExample)
+WHERE {{
+  ?term a ?kind FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty))
+  FILTER(STRSTARTS(STR(?term), "{vocab}"))
+  OPTIONAL {{ ?term rdfs:label ?vi FILTER(LANG(?vi) = "vi") }}
+  OPTIONAL {{ ?term rdfs:label ?en FILTER(LANG(?en) = "en") }}
+  OPTIONAL {{ ?term skos:definition ?defVi FILTER(LANG(?defVi) = "vi") }}
+  OPTIONAL {{ ?term skos:definition ?defEn FILTER(LANG(?defEn) = "en") }}
+  OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent FILTER(isIRI(?parent)) }}
+  OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }}
+  OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
+  OPTIONAL {{ {{ ?example a ?term }} UNION {{ ?example ?term ?any }} FILTER(isIRI(?example)) }}
+}}
+GROUP BY ?term ?kind ?vi ?en ?defVi ?defEn
+ORDER BY ?kind ?term"""
+
+
 def labels_query(iri: str) -> str:
     return f"""SELECT ?label (LANG(?label) AS ?lang) WHERE {{ <{iri}> {LABEL} ?label }}"""
 

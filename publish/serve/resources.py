@@ -73,6 +73,12 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
     if not statements:
         return await _not_found(request, state, stem)
     headers = _headers(stem, media_type)
+    if media_type == "text/html" and stem == "def":
+        vocab = Iris(state.settings.base_iri).vocab
+        terms = await _select(state, describe.terms_query(vocab))
+        page = describe.group(iri, labels, statements, [])
+        html = render("ontology.html", request, state, page=page, terms=terms)
+        return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
     if media_type == "text/html":
         inbound = await _select(state, describe.inbound_query(iri, MAX_INBOUND))
         lineage = await _select(state, describe.lineage_query(iri))
