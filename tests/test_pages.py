@@ -168,3 +168,17 @@ def test_ontology_documentation_lists_terms_with_examples(server: str) -> None:
     assert 'id="Merger"' in html and "hợp nhất" in html.lower()
     assert 'id="evidence"' in html and "Classes" in html and "Datatype properties" in html
     assert 'href="/id/event/hai-phong/' in html  # an example instance from the data
+
+
+def test_trig_keeps_the_graph_of_each_statement(server: str) -> None:
+    for response in (
+        httpx.get(server + AGENCY + ".trig"),
+        httpx.get(server + AGENCY, headers={"Accept": "application/trig"}),
+    ):
+        assert response.headers["content-type"].startswith("application/trig")
+        quads = list(ox.parse(response.content, format=ox.RdfFormat.TRIG))
+        graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+        assert "https://w3id.org/bomay/graph/article-000" in graphs
+        assert "https://w3id.org/bomay/graph/derived" in graphs
+        labelled = [q for q in quads if getattr(q.object, "value", "") == LABEL]
+        assert labelled and labelled[0].graph_name.value.endswith("/graph/article-000")

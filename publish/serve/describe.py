@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 LABEL = f"(<{SKOS}prefLabel>|<{RDFS}label>)"
@@ -31,6 +33,32 @@ def construct_query(iri: str, dataset: str) -> str:
   {{ ?s ?ip <{iri}> .
      OPTIONAL {{ ?s ?slp ?sl FILTER(?slp IN (<{SKOS}prefLabel>, <{RDFS}label>)) }} }}
 }}"""
+
+
+def quads_query(iri: str) -> str:
+    """The description with the named graph of each statement (for TriG)."""
+    return f"""SELECT ?s ?p ?o ?g WHERE {{
+  {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
+  UNION {{ GRAPH ?g {{ <{iri}> ?via ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
+  UNION {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }}
+}}"""
+
+
+def to_quads(rows: list[dict[str, dict[str, str]]]) -> list[ox.Quad]:
+    """SPARQL JSON bindings of ?s ?p ?o ?g → quads (blank node labels kept per answer)."""
+    return [ox.Quad(_term(r["s"]), _term(r["p"]), _term(r["o"]), _term(r["g"])) for r in rows]  # type: ignore[arg-type]
+
+
+def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if binding["type"] == "uri":
+        return ox.NamedNode(binding["value"])
+    if binding["type"] == "bnode":
+        return ox.BlankNode(binding["value"])
+    if "xml:lang" in binding:
+        return ox.Literal(binding["value"], language=binding["xml:lang"])
+    # SPARQL JSON leaves out the datatype of a plain string (xsd:string)
+    datatype = binding.get("datatype", "http://www.w3.org/2001/XMLSchema#string")
+    return ox.Literal(binding["value"], datatype=ox.NamedNode(datatype))
 
 
 def statements_query(iri: str) -> str:

@@ -14,10 +14,12 @@ import re
 from typing import Any
 
 import mimeparse
+import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from publish.iris import Iris
+from publish.rdf import PREFIXES, serialize
 from publish.serve import describe
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
@@ -30,10 +32,12 @@ SUFFIXES = {
     ".nt": "application/n-triples",
     ".jsonld": "application/ld+json",
     ".rdf": "application/rdf+xml",
+    ".trig": "application/trig",
     ".html": "text/html",
 }
 #: ties go to the last type: a browser or a bare */* gets HTML
 OFFERED = (
+    "application/trig",
     "application/rdf+xml",
     "application/ld+json",
     "application/n-triples",
@@ -85,6 +89,12 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
         page = describe.group(iri, labels, statements, inbound)
         html = render("resource.html", request, state, page=page, lineage=lineage)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
+    if media_type == "application/trig":  # the statements in the graphs they come from
+        quads = describe.to_quads(await _select(state, describe.quads_query(iri)))
+        body = serialize(quads, ox.RdfFormat.TRIG, PREFIXES)
+        return Response(
+            b"" if request.method == "HEAD" else body, media_type=media_type, headers=headers
+        )
     dataset = Iris(state.settings.base_iri).resource("dataset/bomay")
     answer = await state.pool.run(
         Job(describe.construct_query(iri, dataset), media_type, 100_000),
