@@ -1,9 +1,11 @@
-"""The worker pool below the HTTP layer: network isolation and the time limit."""
+"""The worker pool below the HTTP layer: network isolation, time and memory limits, crashes."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -12,19 +14,29 @@ from publish.serve.workers import QueryPool, QueryTimeoutError, WorkerLostError
 from publish.store import Release
 
 JSON = "application/sparql-results+json"
+ASK = Job("ASK { ?s ?p ?o }", JSON, 1)
+CROSS = Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a", JSON, 10)
+
+
+@asynccontextmanager
+async def pool_of_one(release: Release, memory_mb: int = 0) -> AsyncIterator[QueryPool]:
+    pool = QueryPool(
+        release.folder / "store", workers=1, max_waiting=1, isolate=True, memory_mb=memory_mb
+    )
+    await pool.start()
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 def test_workers_cannot_reach_the_network_even_past_the_checker(release: Release) -> None:
     """A SERVICE query sent straight to a worker (no text check) still connects nowhere."""
 
     async def scenario(url: str) -> tuple[bool, Answer | Failure]:
-        pool = QueryPool(release.folder / "store", workers=1, max_waiting=0, isolate=True)
-        await pool.start()
-        try:
+        async with pool_of_one(release) as pool:
             query = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
             return pool.isolated, await pool.run(Job(query, JSON, 10), 10)
-        finally:
-            await pool.close()
 
     with socket.socket() as canary:
         canary.bind(("127.0.0.1", 0))
@@ -39,15 +51,10 @@ def test_workers_cannot_reach_the_network_even_past_the_checker(release: Release
 
 def test_timeout_kills_and_replaces_the_worker(release: Release) -> None:
     async def scenario() -> Answer | Failure:
-        pool = QueryPool(release.folder / "store", workers=1, max_waiting=1, isolate=True)
-        await pool.start()
-        try:
-            cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+        async with pool_of_one(release) as pool:
             with pytest.raises(QueryTimeoutError):
-                await pool.run(Job(cross, JSON, 10), 0.5)
-            return await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 10)
-        finally:
-            await pool.close()
+                await pool.run(CROSS, 0.5)
+            return await pool.run(ASK, 10)
 
     answer = asyncio.run(scenario())
     assert isinstance(answer, Answer) and b"true" in answer.body
@@ -55,36 +62,24 @@ def test_timeout_kills_and_replaces_the_worker(release: Release) -> None:
 
 def test_a_dead_idle_worker_is_reported_and_replaced(release: Release) -> None:
     async def scenario() -> Answer | Failure:
-        pool = QueryPool(release.folder / "store", workers=1, max_waiting=1, isolate=True)
-        await pool.start()
-        try:
+        async with pool_of_one(release) as pool:
             idle = await pool._idle.get()  # reach in: simulate a crash while idle
             idle.process.kill()
             idle.process.join()
             pool._idle.put_nowait(idle)
             with pytest.raises(WorkerLostError):
-                await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 10)
-            return await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 30)
-        finally:
-            await pool.close()
+                await pool.run(ASK, 10)
+            return await pool.run(ASK, 30)
 
     answer = asyncio.run(scenario())
     assert isinstance(answer, Answer) and b"true" in answer.body
 
 
 def test_memory_limit_stops_a_runaway_query_before_the_time_limit(release: Release) -> None:
-    async def scenario() -> None:
-        pool = QueryPool(
-            release.folder / "store", workers=1, max_waiting=1, isolate=True, memory_mb=1536
-        )
-        await pool.start()
-        try:
-            cross = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+    async def scenario() -> Answer | Failure:
+        async with pool_of_one(release, memory_mb=1536) as pool:
             with pytest.raises(WorkerLostError):
-                await pool.run(Job(cross, JSON, 10), 60)
-            answer = await pool.run(Job("ASK { ?s ?p ?o }", JSON, 1), 30)
-            assert isinstance(answer, Answer)
-        finally:
-            await pool.close()
+                await pool.run(CROSS, 60)
+            return await pool.run(ASK, 30)
 
-    asyncio.run(scenario())
+    assert isinstance(asyncio.run(scenario()), Answer)
