@@ -280,3 +280,21 @@ def test_metrics_and_health(server: str) -> None:
     health = httpx.get(f"{server}/health", timeout=30).json()
     assert health["status"] == "ok" and health["release"]
     assert json.dumps(health)
+
+
+def test_a_client_that_hangs_up_frees_its_worker(server: str) -> None:
+    def disconnected() -> float:
+        for line in httpx.get(f"{server}/metrics", timeout=30).text.splitlines():
+            if line.startswith('bomay_refusals_total{reason="disconnected"}'):
+                return float(line.split()[-1])
+        return 0.0
+
+    before = disconnected()
+    with pytest.raises(httpx.TimeoutException):
+        httpx.get(f"{server}/sparql", params={"query": CROSS}, timeout=0.5)
+    for _ in range(100):  # the server notices within its poll interval, long before the limit
+        if disconnected() > before:
+            break
+        time.sleep(0.05)
+    assert disconnected() == before + 1
+    assert httpx.get(f"{server}/health", timeout=30).json()["status"] in ("ok", "busy")

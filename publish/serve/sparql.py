@@ -9,6 +9,7 @@ request → ``read_request`` (GET / form POST / direct POST, parameters, UTF-8, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -22,7 +23,7 @@ from fastapi.responses import PlainTextResponse
 
 from publish.rdf import serialize
 from publish.serve.checks import QueryRefusedError, check_query
-from publish.serve.deps import StateDep
+from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.metrics import Metrics
@@ -34,6 +35,7 @@ router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 TRUNCATED = "https://w3id.org/bomay/def#resultsTruncated"
+DISCONNECT_POLL_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ async def sparql(request: Request, state: StateDep) -> Response:
             return Response(status_code=304, headers=headers)
         default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
         job = Job(protocol.query, media_type, settings.max_result_rows, default, named)
-        result = await state.pool.run(job, settings.query_timeout_s)
+        result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
         return _refuse(error.status, str(error), "protocol", metrics, error.headers)
     except QueryRefusedError as error:
@@ -160,6 +162,8 @@ async def sparql(request: Request, state: StateDep) -> Response:
     except PoolBusyError:
         msg = "too many queries at once: try again shortly"
         return _refuse(429, msg, "busy", metrics, {"Retry-After": "1"})
+    except ClientGoneError:
+        return _refuse(499, "the client went away; its query was stopped", "disconnected", metrics)
     except QueryTimeoutError as error:
         metrics.timeouts.inc()
         return _refuse(503, str(error), "timeout", metrics)
@@ -181,6 +185,23 @@ async def sparql(request: Request, state: StateDep) -> Response:
     if request.method == "HEAD":
         response.headers["Content-Length"] = str(len(body))
     return response
+
+
+class ClientGoneError(Exception):
+    """The client hung up before its answer was ready."""
+
+
+async def _run_while_connected(request: Request, state: State, job: Job) -> Answer | Failure:
+    """Run the job, but stop it (and free its worker) as soon as the client hangs up."""
+    task = asyncio.create_task(state.pool.run(job, state.settings.query_timeout_s))
+    while not task.done():
+        done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_S)
+        if not done and await request.is_disconnected():
+            task.cancel()  # the pool kills the worker and replaces it
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            raise ClientGoneError
+    return task.result()
 
 
 def _dataset(
