@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
 from publish.serve.search import LabelIndex
+from publish.settings import PROJECT_ROOT
 from publish.store import Release
 
 AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
@@ -64,9 +66,10 @@ def test_html_page_shows_labels_sources_and_quotes(server: str) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert '<html lang="vi">' in html and f"<h1>{LABEL}</h1>" in html
-    assert 'lang="en"' in html and "graph/article-000" in html
+    assert '<p class="en" lang="en">An Lao District Office</p>' in html
+    assert "graph/article-000" in html
     assert "/id/event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong" in html  # inbound link
-    lineage = html[html.index("(lineage)") : html.index("(statements)")]
+    lineage = html[html.index('id="lineage"') : html.index('id="statements"')]
     assert "Văn phòng Huyện ủy An Lão" in lineage and "2018-11-15" in lineage
     article = httpx.get(
         server + "/id/article/000-afca7d85baae3dc3", headers={"Accept": "text/html"}
@@ -128,8 +131,11 @@ def test_home_lists_release_files_checksums_and_questions(server: str, release: 
     assert home.status_code == 200
     sums = (release.folder / "SHA256SUMS").read_text().split()
     assert sums[0] in home.text
-    assert "Which agencies were merged into" in home.text
+    assert "Các cơ quan nào được hợp nhất thành Văn phòng huyện An Lão" in home.text
     assert 'href="/sparql?query=' in home.text
+    assert 'href="/query?example=cq01-an-lao-office-merger"' in home.text
+    english = httpx.get(server + "/", params={"lang": "en"})
+    assert "Which agencies were merged into" in english.text
 
 
 def test_search_is_accent_insensitive_with_the_right_first_hit(server: str) -> None:
@@ -182,3 +188,46 @@ def test_trig_keeps_the_graph_of_each_statement(server: str) -> None:
         assert "https://w3id.org/bomay/graph/derived" in graphs
         labelled = [q for q in quads if getattr(q.object, "value", "") == LABEL]
         assert labelled and labelled[0].graph_name.value.endswith("/graph/article-000")
+
+
+def test_language_switch_sets_lang_labels_and_a_cookie(server: str) -> None:
+    english = httpx.get(server + AGENCY, params={"lang": "en"}, headers={"Accept": "text/html"})
+    assert '<html lang="en">' in english.text and "<h1>An Lao District Office</h1>" in english.text
+    assert f'<p class="en" lang="vi">{LABEL}</p>' in english.text
+    assert f'href="{AGENCY}?lang=vi"' in english.text
+    assert "bomay_lang=en" in english.headers["set-cookie"]
+    assert "Cookie" in english.headers["vary"]
+    remembered = httpx.get(server + "/timeline", cookies={"bomay_lang": "en"})
+    assert '<html lang="en">' in remembered.text and "<h1>Timeline</h1>" in remembered.text
+    assert (
+        "Merger of" in remembered.text
+        or "Merging" in remembered.text
+        or "merger" in remembered.text
+    )
+    search = httpx.get(
+        server + "/search", params={"q": "an lao", "lang": "vi"}, cookies={"bomay_lang": "en"}
+    )
+    assert '<html lang="vi">' in search.text  # the parameter wins over the cookie
+    assert 'href="/search?q=an+lao&amp;lang=en"' in search.text  # the switch keeps the query
+    odd = httpx.get(server + "/", params={"lang": "fr"})
+    assert '<html lang="vi">' in odd.text and "set-cookie" not in odd.headers
+
+
+def test_query_page_offers_the_examples_and_works_without_javascript(server: str) -> None:
+    page = httpx.get(server + "/query", params={"example": "cq04-suspended-models"})
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    html = page.text
+    assert '<option value="cq04-suspended-models" selected>' in html
+    assert html.count('<option value="cq') == len(list((PROJECT_ROOT / "queries").glob("*.rq")))
+    assert '<form action="/sparql" method="get" id="plain-query">' in html
+    assert 'src="/static/yasgui/yasgui.min.js"' in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing is loaded from outside
+    for path in (
+        "/static/yasgui/yasgui.min.js",
+        "/static/yasgui/yasgui.min.css",
+        "/static/query.js",
+    ):
+        assert httpx.get(server + path).status_code == 200
+    unknown = httpx.get(server + "/query", params={"example": "<script>alert(1)</script>"})
+    assert unknown.status_code == 200 and "<script>alert" not in unknown.text

@@ -14,12 +14,14 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
-from publish.serve import pages, resources, sparql
+from publish.serve import pages, query_ui, resources, sparql
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
+from publish.serve.i18n import RememberLanguage
 from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
@@ -65,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
         allow_headers=["Accept", "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Bomay-Results-Truncated", "Retry-After"],
     )
+    app.add_middleware(RememberLanguage)
     app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(PoolBusyError, _busy)
     app.add_exception_handler(QueryTimeoutError, _unavailable)
@@ -72,6 +75,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(resources.router)
+    app.include_router(query_ui.router)
+    app.mount("/static", StaticFiles(directory=query_ui.STATIC), name="static")
 
     @app.get("/health")
     async def health(state: StateDep) -> dict[str, str | bool]:

@@ -61,25 +61,35 @@ def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(binding["value"], datatype=ox.NamedNode(datatype))
 
 
-def statements_query(iri: str) -> str:
+def label_in(node: str, var: str, lang: str) -> str:
+    """Graph pattern binding ``?var`` to the label of ``node`` in ``lang``, else the
+    Vietnamese one (``lang`` is one of the pages' fixed language codes, never user text)."""
+    return (
+        f'OPTIONAL {{ {node} {LABEL} ?{var}_{lang} FILTER(LANG(?{var}_{lang}) = "{lang}") }} '
+        f'OPTIONAL {{ {node} {LABEL} ?{var}_vi FILTER(LANG(?{var}_vi) = "vi") }} '
+        f"BIND(COALESCE(?{var}_{lang}, ?{var}_vi) AS ?{var})"
+    )
+
+
+def statements_query(iri: str, lang: str = "vi") -> str:
     """Every statement about ``iri`` with its graph, the labels of the property and value,
     and, for a quote, its words and article."""
     return f"""SELECT ?p ?o ?g ?plabel ?olabel ?quote ?article WHERE {{
   GRAPH ?g {{ <{iri}> ?p ?o }}
-  OPTIONAL {{ ?p {LABEL} ?plabel FILTER(LANG(?plabel) = "vi") }}
-  OPTIONAL {{ ?o {LABEL} ?olabel FILTER(LANG(?olabel) = "vi") }}
+  {label_in("?p", "plabel", lang)}
+  {label_in("?o", "olabel", lang)}
   OPTIONAL {{ ?o <http://www.w3.org/ns/oa#exact> ?quote ;
                  <http://www.w3.org/ns/prov#wasQuotedFrom> ?article }}
 }} ORDER BY ?p ?g"""
 
 
-def inbound_query(iri: str, limit: int) -> str:
+def inbound_query(iri: str, limit: int, lang: str = "vi") -> str:
     return f"""SELECT DISTINCT ?s ?p ?slabel WHERE {{
-  ?s ?p <{iri}> OPTIONAL {{ ?s {LABEL} ?slabel FILTER(LANG(?slabel) = "vi") }}
+  ?s ?p <{iri}> {label_in("?s", "slabel", lang)}
 }} ORDER BY ?p ?s LIMIT {limit}"""
 
 
-def lineage_query(iri: str) -> str:
+def lineage_query(iri: str, lang: str = "vi") -> str:
     """Predecessors and successors of an agency through change events, with dates."""
     org = "http://www.w3.org/ns/org#"
     return f"""SELECT DISTINCT ?direction ?event ?eventLabel ?date ?other ?otherLabel WHERE {{
@@ -89,8 +99,8 @@ def lineage_query(iri: str) -> str:
   {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
      BIND("to" AS ?direction) }}
   OPTIONAL {{ ?event <https://w3id.org/bomay/def#effectiveDate> ?date }}
-  OPTIONAL {{ ?event <{SKOS}prefLabel> ?eventLabel FILTER(LANG(?eventLabel) = "vi") }}
-  OPTIONAL {{ ?other <{SKOS}prefLabel> ?otherLabel FILTER(LANG(?otherLabel) = "vi") }}
+  {label_in("?event", "eventLabel", lang)}
+  {label_in("?other", "otherLabel", lang)}
 }} ORDER BY ?direction ?date ?otherLabel"""
 
 
@@ -119,6 +129,13 @@ WHERE {{
 }}
 GROUP BY ?term ?kind ?vi ?en ?defVi ?defEn
 ORDER BY ?kind ?term"""
+
+
+def labels_in_query(lang: str) -> str:
+    """Every resource's preferred label in ``lang`` (one of the pages' language codes)."""
+    return f"""SELECT ?s ?label WHERE {{
+  ?s <{SKOS}prefLabel> ?label FILTER(isIRI(?s) && LANG(?label) = "{lang}")
+}}"""
 
 
 def labels_query(iri: str) -> str:

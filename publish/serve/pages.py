@@ -16,7 +16,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from publish.rdf import serialize
+from publish.serve import describe, i18n
 from publish.serve.deps import State, StateDep
+from publish.serve.examples import read_examples
 from publish.serve.execute import Answer, Job
 from publish.serve.render import local_path, render
 
@@ -68,7 +70,13 @@ def _sums(state: State) -> dict[str, str]:
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, state: StateDep) -> HTMLResponse:
     return HTMLResponse(
-        render("home.html", request, state, sums=_sums(state), questions=_questions(state))
+        render(
+            "home.html",
+            request,
+            state,
+            sums=_sums(state),
+            questions=read_examples(Path(state.settings.queries_dir)),
+        )
     )
 
 
@@ -97,23 +105,6 @@ async def void(request: Request, state: StateDep) -> Response:
     )
 
 
-def _questions(state: State) -> list[dict[str, str]]:
-    """The competency questions shipped in queries/, titled by their first comment line."""
-    questions = []
-    for path in sorted(Path(state.settings.queries_dir).glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        title = next(
-            (
-                line[len("# title:") :].strip()
-                for line in text.splitlines()
-                if line.startswith("# title:")
-            ),
-            path.stem,
-        )
-        questions.append({"title": title, "text": text})
-    return questions
-
-
 @router.get("/search")
 async def search(
     request: Request, state: StateDep, q: str = "", fmt: Annotated[str, Query(alias="format")] = ""
@@ -134,4 +125,14 @@ async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     query = (Path(state.settings.queries_dir) / "cq14-timeline.rq").read_text(encoding="utf-8")
     answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
     rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
-    return HTMLResponse(render("timeline.html", request, state, rows=rows))
+    lang = i18n.choose(request)
+    translations: dict[str, str] = {}
+    if lang != i18n.DEFAULT:  # the question lists the Vietnamese labels
+        job = Job(describe.labels_in_query(lang), RESULTS_JSON, 100_000)
+        labelled = await state.pool.run(job, state.settings.query_timeout_s)
+        if isinstance(labelled, Answer):
+            bindings = json.loads(labelled.body)["results"]["bindings"]
+            translations = {b["s"]["value"]: b["label"]["value"] for b in bindings}
+    return HTMLResponse(
+        render("timeline.html", request, state, rows=rows, translations=translations)
+    )

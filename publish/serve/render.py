@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader
 
+from publish.serve import i18n
 from publish.serve.deps import State
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,7 +36,16 @@ def render(template: str, request: Request, state: State, **context: Any) -> str
             iri[len(base) :] if iri.startswith(base) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         )
 
-    common = {"manifest": state.manifest, "release": state.release_id}
+    lang = i18n.choose(request)
+    other = next(code for code in i18n.LANGUAGES if code != lang)
+    common = {
+        "manifest": state.manifest,
+        "release": state.release_id,
+        "lang": lang,
+        "other_lang": other,
+        "switch_url": i18n.switch_url(request, other),
+        "t": i18n.words(lang),
+    }
     return (
         environment()
         .get_template(template)

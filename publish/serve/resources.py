@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 
 from publish.iris import Iris
 from publish.rdf import PREFIXES, serialize
-from publish.serve import describe
+from publish.serve import describe, i18n
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.render import render
@@ -73,7 +73,8 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
         return await _not_found(request, state, stem)
     iri = state.settings.base_iri + stem
     labels = await _select(state, describe.labels_query(iri))
-    statements = await _select(state, describe.statements_query(iri))
+    lang = i18n.choose(request)
+    statements = await _select(state, describe.statements_query(iri, lang))
     if not statements:
         return await _not_found(request, state, stem)
     headers = _headers(stem, media_type)
@@ -84,8 +85,8 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
         html = render("ontology.html", request, state, page=page, terms=terms)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
     if media_type == "text/html":
-        inbound = await _select(state, describe.inbound_query(iri, MAX_INBOUND))
-        lineage = await _select(state, describe.lineage_query(iri))
+        inbound = await _select(state, describe.inbound_query(iri, MAX_INBOUND, lang))
+        lineage = await _select(state, describe.lineage_query(iri, lang))
         page = describe.group(iri, labels, statements, inbound)
         html = render("resource.html", request, state, page=page, lineage=lineage)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)

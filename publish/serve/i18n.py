@@ -1,0 +1,144 @@
+"""The pages' language: Vietnamese by default, English on request, with no JavaScript.
+
+``?lang=en`` or ``?lang=vi`` on any page chooses the language and a cookie remembers it, so
+plain links keep it. The choice sets ``<html lang>``, the interface words and which label
+of a resource comes first (Vietnamese when a resource has no label in the chosen language).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from starlette.datastructures import MutableHeaders, QueryParams
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT: Final = "vi"
+LANGUAGES: Final = ("vi", "en")
+COOKIE: Final = "bomay_lang"
+COOKIE_MAX_AGE_S: Final = 365 * 24 * 3600
+
+#: interface words, (Vietnamese, English)
+WORDS: Final[dict[str, tuple[str, str]]] = {
+    "nav": ("Điều hướng chính", "Main navigation"),
+    "home": ("Trang chủ", "Home"),
+    "query": ("Truy vấn", "Query"),
+    "dumps": ("Dữ liệu tải về", "Downloads"),
+    "ontology": ("Bản thể", "Ontology"),
+    "timeline": ("Dòng thời gian", "Timeline"),
+    "search": ("Tìm kiếm", "Search"),
+    "search_button": ("Tìm", "Search"),
+    "switch": ("English", "Tiếng Việt"),
+    "release": ("Phát hành", "Release"),
+    "triples": ("bộ ba", "triples"),
+    "quads": ("bộ bốn", "quads"),
+    "named_graphs": ("đồ thị có tên", "named graphs"),
+    "issued": ("phát hành ngày", "issued on"),
+    "in": ("trong", "in"),
+    "title": ("Sắp xếp, tinh gọn tổ chức bộ máy", "Reorganising the state apparatus"),
+    "intro": (
+        "Dữ liệu mở liên kết về việc sắp xếp, tinh gọn tổ chức bộ máy của hệ thống chính trị"
+        " Việt Nam: cơ quan, hợp nhất, mô hình thí điểm, văn bản chỉ đạo, chức vụ và số liệu."
+        " Mỗi dữ kiện kèm bài báo nguồn và nguyên văn tiếng Việt nêu nó. Các suy luận nằm"
+        " trong đồ thị có tên riêng.",
+        "Linked open data on the reorganisation of Viet Nam's state and Party apparatus:"
+        " agencies, mergers, pilot models, directives, posts and figures. Each fact comes with"
+        " its source article and the Vietnamese words that state it. Inferences are kept in"
+        " their own named graphs.",
+    ),
+    "file": ("Tệp", "File"),
+    "media_type": ("Kiểu", "Media type"),
+    "bytes": ("Byte", "Bytes"),
+    "sparql_heading": ("Truy vấn SPARQL", "SPARQL queries"),
+    "endpoint": ("Điểm truy vấn", "Endpoint"),
+    "editor": ("trình soạn truy vấn", "query editor"),
+    "examples": ("Câu hỏi mẫu", "Example questions"),
+    "classes": ("Các lớp", "Classes"),
+    "type": ("Loại", "Type"),
+    "other_formats": ("Định dạng khác", "Other formats"),
+    "lineage": ("Quá trình hình thành", "Lineage"),
+    "from": ("Hình thành từ", "Formed from"),
+    "into": ("Hợp nhất vào", "Merged into"),
+    "event": ("Sự kiện", "Event"),
+    "statements": ("Thuộc tính", "Statements"),
+    "property": ("Thuộc tính", "Property"),
+    "value": ("Giá trị", "Value"),
+    "graph": ("Nguồn (đồ thị)", "Source (graph)"),
+    "links_here": ("Liên kết đến", "Links here"),
+    "results_for": ("kết quả cho", "results for"),
+    "search_note": (
+        "không phân biệt dấu; khớp đúng dấu được xếp trước",
+        "accents optional; exact diacritics rank first",
+    ),
+    "timeline_intro": (
+        "Mọi sự kiện có ngày, cũ nhất trước. Năm của một số hội nghị là suy luận"
+        " (xem trang của sự kiện).",
+        "Every dated event, oldest first. Some meeting years are inferences"
+        " (see the event's page).",
+    ),
+    "date": ("Ngày", "Date"),
+    "kind": ("Loại", "Kind"),
+    "example": ("Ví dụ", "Example"),
+    "object_properties": ("Thuộc tính quan hệ", "Object properties"),
+    "datatype_properties": ("Thuộc tính dữ liệu", "Datatype properties"),
+    "query_intro": (
+        "Viết truy vấn SPARQL hoặc chọn một câu hỏi mẫu, rồi chạy. Kết quả hiện thành bảng;"
+        " đường dẫn tới đối tượng của bộ dữ liệu mở trang của nó trên máy chủ này.",
+        "Write a SPARQL query or pick an example question, then run it. Results show as a"
+        " table; links to the dataset's resources open their pages on this server.",
+    ),
+    "query_text": ("Truy vấn SPARQL", "SPARQL query"),
+    "open": ("Mở", "Open"),
+    "run": ("Chạy", "Run"),
+    "result_format": ("Định dạng kết quả", "Result format"),
+    "noscript": (
+        "Không có JavaScript: biểu mẫu này gửi truy vấn tới /sparql và trả kết quả dạng tệp.",
+        "Without JavaScript, this form sends the query to /sparql and returns a file.",
+    ),
+}
+
+
+def choose(request: Request) -> str:
+    """``?lang=`` first, then the remembered choice, then Vietnamese."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT
+
+
+def words(lang: str) -> dict[str, str]:
+    index = LANGUAGES.index(lang)
+    return {key: pair[index] for key, pair in WORDS.items()}
+
+
+def switch_url(request: Request, lang: str) -> str:
+    """This page in ``lang``: the same path and parameters, ``lang`` replaced."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{QueryParams([*params, ('lang', lang)])}"
+
+
+class RememberLanguage:
+    """ASGI middleware: an HTML answer to ``?lang=`` sets the cookie; HTML varies by it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lang = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("lang")
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.add_vary_header("Cookie")
+                    if lang in LANGUAGES:
+                        headers.append(
+                            "Set-Cookie",
+                            f"{COOKIE}={lang}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; SameSite=Lax",
+                        )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

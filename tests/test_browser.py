@@ -1,0 +1,194 @@
+"""The pages in a real headless browser: Debian's chromium driven by Playwright.
+
+The browser may reach only 127.0.0.1: every other request is refused and recorded, and each
+test asserts none was attempted, which also shows the query editor works offline. Set
+BOMAY_SCREENSHOTS=1 to write the README's screenshots into docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+
+from publish.settings import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="no browser: the browser tests need Debian's chromium at /usr/bin/chromium "
+    "(apt-get install chromium; .ci/run installs it)",
+)
+# No updates, sync, QUIC or background fetches: the browser must not talk to anything.
+# Playwright's launch() gives each run a fresh temporary user-data-dir of its own.
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Guard:
+    """Refuses every request that leaves 127.0.0.1 and every dialog, and remembers them."""
+
+    def __init__(self) -> None:
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+
+    def route(self, route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+
+def _context(browser: Browser, **options: object) -> Iterator[tuple[BrowserContext, Guard]]:
+    guard = Guard()
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    context.route("**/*", guard.route)
+    context.on(
+        "page", lambda p: p.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
+    )
+    yield context, guard
+    context.close()
+    assert guard.outside == [], f"the browser tried to leave 127.0.0.1: {guard.outside}"
+    assert guard.dialogs == [], f"a dialog fired: {guard.dialogs}"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    for context, _ in _context(browser, locale="vi-VN"):
+        yield context.new_page()
+
+
+@pytest.fixture
+def plain_page(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript turned off: everything but the query editor must work."""
+    for context, _ in _context(browser, java_script_enabled=False):
+        yield context.new_page()
+
+
+def snapshot(page: Page, name: str) -> None:
+    if os.environ.get("BOMAY_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def test_click_from_home_to_an_agency_its_predecessor_and_the_source(
+    server: str, page: Page
+) -> None:
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(server + "/")
+    snapshot(page, "home")
+    page.get_by_role("search").get_by_role("searchbox").fill("Văn phòng huyện An Lão")
+    page.get_by_role("search").get_by_role("button").click()
+    page.get_by_role("main").get_by_role("link", name="Văn phòng huyện An Lão", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Văn phòng huyện An Lão")
+    assert urlsplit(page.url).path == AGENCY
+    snapshot(page, "agency")
+    page.locator("#lineage + ul").get_by_role("link", name="Văn phòng Huyện ủy An Lão").click()
+    expect(page.locator("h1")).to_have_text("Văn phòng Huyện ủy An Lão")
+    source = page.locator("td .source a").first
+    article = source.get_attribute("href") or ""
+    source.click()
+    assert urlsplit(page.url).path == article and article.startswith("/id/article/")
+    expect(page.locator("main")).to_contain_text("Thí điểm hợp nhất")
+
+
+def test_an_example_query_runs_in_the_editor_and_links_to_pages(server: str, page: Page) -> None:
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.goto(server + "/query")
+    expect(page.locator("#plain-query")).to_be_hidden()  # YASGUI took over
+    page.get_by_label("Câu hỏi mẫu").select_option("cq01-an-lao-office-merger")
+    expect(page.locator(".CodeMirror")).to_contain_text("Văn phòng huyện An Lão")
+    page.locator(".yasqe_queryButton").click()
+    rows = page.locator(".yasr table tbody tr")
+    expect(rows.first).to_be_visible()
+    link = page.locator(".yasr table tbody a[href^='/id/agency/']").first
+    expect(link).to_be_visible()
+    page.locator(".yasr").scroll_into_view_if_needed()
+    snapshot(page, "query")
+    target = link.get_attribute("href") or ""
+    link.click()
+    assert urlsplit(page.url).path == target
+    expect(page.locator("h1")).not_to_be_empty()
+
+
+def test_search_without_javascript_finds_the_exact_agency_first(
+    server: str, plain_page: Page
+) -> None:
+    plain_page.goto(server + "/")
+    plain_page.get_by_label("Tìm kiếm").fill("ban to chuc noi vu kien an")
+    plain_page.get_by_label("Tìm kiếm").press("Enter")
+    first = plain_page.locator("main ol li a").first
+    expect(first).to_have_text("Ban Tổ chức - Nội vụ quận Kiến An")
+    first.click()
+    assert urlsplit(plain_page.url).path == "/id/agency/hai-phong/kien-an/ban-to-chuc-noi-vu"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/search?q=<script>alert(1)</script>", "/id/agency/<script>alert(2)</script>",
+     "/query?example=<script>alert(3)</script>", "/?lang=<script>alert(4)</script>"],
+)  # fmt: skip
+def test_a_script_in_a_parameter_is_shown_as_text(server: str, page: Page, path: str) -> None:
+    page.goto(server + path)  # the page fixture fails the test if a dialog fires
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
+    if "search" in path or "/id/" in path:
+        expect(page.locator("main")).to_contain_text(unquote(path.split("=", 1)[-1])[:15])
+
+
+def test_the_language_switch_changes_lang_and_labels_without_javascript(
+    server: str, plain_page: Page
+) -> None:
+    plain_page.goto(server + AGENCY)
+    assert plain_page.locator("html").get_attribute("lang") == "vi"
+    expect(plain_page.locator("h1")).to_have_text("Văn phòng huyện An Lão")
+    plain_page.get_by_role("link", name="English").click()
+    assert plain_page.locator("html").get_attribute("lang") == "en"
+    expect(plain_page.locator("h1")).to_have_text("An Lao District Office")
+    expect(plain_page.locator("#statements")).to_have_text("Statements")
+    plain_page.get_by_role("link", name="Timeline").click()  # remembered by the cookie
+    assert plain_page.locator("html").get_attribute("lang") == "en"
+    plain_page.get_by_role("link", name="Tiếng Việt").click()
+    assert plain_page.locator("html").get_attribute("lang") == "vi"
+    expect(plain_page.locator("h1")).to_have_text("Dòng thời gian")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", AGENCY, "/search?q=kien+an", "/timeline", "/query", "/?lang=en"]
+)
+def test_pages_pass_the_accessibility_basics_and_fit_a_phone(
+    server: str, page: Page, path: str
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(server + path)
+    if path == "/query":
+        expect(page.locator(".yasqe")).to_be_visible()
+    results = Axe().run(page, options={"resultTypes": ["violations"]})
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px phone"
