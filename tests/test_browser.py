@@ -8,13 +8,24 @@ BOMAY_SCREENSHOTS=1 to write the README's screenshots into docs/screenshots/.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 from publish.settings import PROJECT_ROOT
 
@@ -63,15 +74,19 @@ class Guard:
             self.outside.append(route.request.url)
             route.abort()
 
+    def dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
-def _context(browser: Browser, **options: object) -> Iterator[tuple[BrowserContext, Guard]]:
+
+@contextmanager
+def guarded(browser: Browser, **options: Any) -> Iterator[BrowserContext]:
+    """A fresh context that fails the test if a page left 127.0.0.1 or opened a dialog."""
     guard = Guard()
-    context = browser.new_context(**options)  # type: ignore[arg-type]
+    context = browser.new_context(**options)
     context.route("**/*", guard.route)
-    context.on(
-        "page", lambda p: p.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
-    )
-    yield context, guard
+    context.on("page", lambda page: page.on("dialog", guard.dialog))
+    yield context
     context.close()
     assert guard.outside == [], f"the browser tried to leave 127.0.0.1: {guard.outside}"
     assert guard.dialogs == [], f"a dialog fired: {guard.dialogs}"
@@ -79,14 +94,14 @@ def _context(browser: Browser, **options: object) -> Iterator[tuple[BrowserConte
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    for context, _ in _context(browser, locale="vi-VN"):
+    with guarded(browser) as context:
         yield context.new_page()
 
 
 @pytest.fixture
 def plain_page(browser: Browser) -> Iterator[Page]:
     """A page with JavaScript turned off: everything but the query editor must work."""
-    for context, _ in _context(browser, java_script_enabled=False):
+    with guarded(browser, java_script_enabled=False) as context:
         yield context.new_page()
 
 
@@ -118,7 +133,7 @@ def test_click_from_home_to_an_agency_its_predecessor_and_the_source(
 
 
 def test_an_example_query_runs_in_the_editor_and_links_to_pages(server: str, page: Page) -> None:
-    page.set_viewport_size({"width": 1200, "height": 900})
+    page.set_viewport_size({"width": 1200, "height": 1100})
     page.goto(server + "/query")
     expect(page.locator("#plain-query")).to_be_hidden()  # YASGUI took over
     page.get_by_label("Câu hỏi mẫu").select_option("cq01-an-lao-office-merger")
@@ -128,7 +143,6 @@ def test_an_example_query_runs_in_the_editor_and_links_to_pages(server: str, pag
     expect(rows.first).to_be_visible()
     link = page.locator(".yasr table tbody a[href^='/id/agency/']").first
     expect(link).to_be_visible()
-    page.locator(".yasr").scroll_into_view_if_needed()
     snapshot(page, "query")
     target = link.get_attribute("href") or ""
     link.click()
@@ -192,3 +206,22 @@ def test_pages_pass_the_accessibility_basics_and_fit_a_phone(
     assert serious == [], results.generate_report()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px phone"
+
+
+def test_the_guard_catches_a_request_outside_and_a_dialog(server: str, browser: Browser) -> None:
+    with pytest.raises(AssertionError, match=r"outside\.invalid"), guarded(browser) as context:
+        page = context.new_page()
+        page.goto(server + "/")
+        page.evaluate("fetch('http://outside.invalid/').catch(() => null)")
+    with pytest.raises(AssertionError, match="a dialog fired"), guarded(browser) as context:
+        page = context.new_page()
+        page.goto(server + "/")
+        page.evaluate("alert('hello')")
+
+
+def test_the_query_page_without_javascript_is_a_plain_form(server: str, plain_page: Page) -> None:
+    plain_page.goto(server + "/query")
+    plain_page.get_by_label("Câu hỏi mẫu").select_option("cq13-agency-places")
+    plain_page.get_by_role("button", name="Mở").click()
+    expect(plain_page.get_by_label("Truy vấn SPARQL")).to_have_value(re.compile("SELECT"))
+    assert urlsplit(plain_page.url).query == "example=cq13-agency-places"

@@ -34,9 +34,10 @@
   root.querySelectorAll(".CodeMirror-scroll").forEach(function (area) {
     area.setAttribute("tabindex", "0");
   });
-  // whole values in the table: cut ones overlap their neighbours' links
-  tab.getYasr().config.plugins.table = { dynamicConfig: { isEllipsed: false } };
+  // whole values, without <> or language tags: cut ones overlap their neighbours' links
+  tab.getYasr().config.plugins.table = { dynamicConfig: { isEllipsed: false, compact: true } };
   plain.hidden = true;
+  picker.form.querySelector("button").hidden = true; // a choice loads at once
   picker.form.addEventListener("submit", function (event) {
     event.preventDefault();
     yasgui.getTab().setQuery(config.examples[picker.value] || "");
