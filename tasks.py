@@ -66,7 +66,17 @@ def test(args: list[str]) -> int:
     for check in (("ruff", "check", "."), ("ruff", "format", "--check", "."), ("mypy",)):
         if run(*check) != 0:
             return 1
-    return run("pytest", "-n", "2", "--cov", "--cov-report=term", "--cov-fail-under=85", *args)
+    return run(
+        "pytest",
+        "-n",
+        "2",
+        "--dist",
+        "loadgroup",
+        "--cov",
+        "--cov-report=term",
+        "--cov-fail-under=85",
+        *args,
+    )
 
 
 COMMANDS = {"run": run_service, "test": test}

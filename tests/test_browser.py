@@ -30,11 +30,15 @@ from playwright.sync_api import (
 from publish.settings import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no browser: the browser tests need Debian's chromium at /usr/bin/chromium "
-    "(apt-get install chromium; .ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no browser: the browser tests need Debian's chromium at /usr/bin/chromium "
+        "(apt-get install chromium; .ci/run installs it)",
+    ),
+    # one pytest worker runs them all, with one browser (tasks.py passes --dist loadgroup)
+    pytest.mark.xdist_group("browser"),
+]
 # No updates, sync, QUIC or background fetches: the browser must not talk to anything.
 # Playwright's launch() gives each run a fresh temporary user-data-dir of its own.
 ARGS = [
@@ -52,8 +56,10 @@ SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser for this module. Module, not session, scope: Playwright's sync API keeps
+    an event loop running until it stops, and later tests in the worker use asyncio.run."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
