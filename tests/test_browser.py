@@ -212,6 +212,10 @@ def test_pages_pass_the_accessibility_basics_and_fit_a_phone(
     assert serious == [], results.generate_report()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{path} is {width}px wide on a {PHONE['width']}px phone"
+    squeezed = (
+        "[...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > e.clientWidth)"
+    )
+    assert page.evaluate(squeezed + ".length") == 0, f"{path} has a table wider than a phone"
 
 
 def test_the_guard_catches_a_request_outside_and_a_dialog(server: str, browser: Browser) -> None:
