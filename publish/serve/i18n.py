@@ -22,6 +22,7 @@ COOKIE_MAX_AGE_S: Final = 365 * 24 * 3600
 WORDS: Final[dict[str, tuple[str, str]]] = {
     "nav": ("Điều hướng chính", "Main navigation"),
     "home": ("Trang chủ", "Home"),
+    "not_in_dataset": ("không có trong bộ dữ liệu này.", "is not in this dataset."),
     "query": ("Truy vấn", "Query"),
     "dumps": ("Dữ liệu tải về", "Downloads"),
     "ontology": ("Bản thể", "Ontology"),

@@ -133,8 +133,6 @@ async def _select(state: State, query: str) -> list[dict[str, Any]]:
 async def _not_found(request: Request, state: State, stem: str) -> Response:
     accept = request.headers.get("accept") or ""
     if "text/html" in accept:
-        html = render(
-            "error.html", request, state, status=404, message=f"/{stem} is not in this dataset"
-        )
+        html = render("error.html", request, state, status=404, path=f"/{stem}")
         return HTMLResponse(html, status_code=404)
     return Response(f"/{stem} is not in this dataset\n", 404, media_type="text/plain")
