@@ -21,13 +21,14 @@ from publish.build.derive import derive
 from publish.build.describe import FileFacts, describe
 from publish.build.dumps import canonical, write_dataset_dumps, write_ontology_dumps
 from publish.build.load import Loaded, load
+from publish.build.reference import Reference, generate, read_tables
 from publish.build.stats import compute
 from publish.build.validate import Report, load_shapes, validate
 from publish.iris import Iris
 from publish.rdf import PREFIXES, to_rdflib_graph
 from publish.settings import Settings
 
-STEPS = ("parse", "derive", "validate", "dumps", "store", "describe", "switch")
+STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
 
@@ -47,12 +48,19 @@ class Checked:
     quads: list[ox.Quad]
     loaded: Loaded
     report: Report
+    reference: Reference
 
 
 def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     """Load, derive and validate; raise DataError or ValidationFailedError on bad input."""
     step("parse")
     loaded = load(settings)
+    step("reference")
+    reference = generate(read_tables(settings), loaded.quads, settings, loaded.files_by_subject)
+    for quad in reference.quads:
+        if isinstance(quad.subject, ox.NamedNode):
+            loaded.files_by_subject[quad.subject.value].add(f"(generated into {quad.graph_name})")
+    loaded.quads.extend(reference.quads)
     store = ox.Store()
     store.bulk_extend(loaded.quads)
     step("derive")
@@ -62,7 +70,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     report = validate(to_rdflib_graph(quads), load_shapes(settings), loaded.files_by_subject)
     if not report.conforms:
         raise ValidationFailedError(report)
-    return Checked(quads, loaded, report)
+    return Checked(quads, loaded, report, reference)
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
