@@ -156,3 +156,16 @@ def test_link_without_evidence_stops_the_build(project_copy: Path, tmp_path: Pat
     links.write_text(links.read_text() + "place/quang-ninh,Q33396,,,linked,\n")
     with pytest.raises(ReferenceDataError, match=r"wikidata\.csv:18: a link needs"):
         build(settings_for(project_copy, tmp_path / "dist"))
+
+
+def test_units_valid_in_time_from_the_2025_events(select: Select) -> None:
+    rows = select(
+        f"""SELECT ?end ?start WHERE {{
+        <{ID}place/hai-phong/an-lao/xa-an-tien> schema:dissolutionDate ?end .
+        <{ID}place/2025/hai-phong/xa-an-lao> schema:foundingDate ?start }}"""
+    )
+    assert rows == [{"end": "2025-07-01", "start": "2025-07-01"}]
+    districts = select(
+        f"SELECT ?d WHERE {{ <{ID}place/hai-phong/an-lao> schema:dissolutionDate ?d }}"
+    )
+    assert districts == []  # no data states when the district level ended
