@@ -60,7 +60,9 @@ def _run_steps(settings: Settings, action: str) -> object:
     """Run build or check with a progress bar over the pipeline steps."""
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
-        task = progress.add_task(action, total=len(STEPS) if action == "build" else 3)
+        task = progress.add_task(
+            action, total=len(STEPS) if action == "build" else STEPS.index("validate") + 1
+        )
 
         def step(name: str) -> None:
             progress.update(task, description=f"{action}: {name}", advance=1)

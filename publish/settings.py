@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     licence: str = Field(
         "https://creativecommons.org/licenses/by/4.0/", description="Licence of the dataset"
     )
+    publisher: str = Field(
+        "bomay developers", description="Publisher and contact named in the DCAT-AP record"
+    )
     host: str = Field("127.0.0.1", description="Interface the service listens on")
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on")
     query_timeout_s: float = Field(30.0, gt=0, description="Wall-clock limit of one query")

@@ -18,18 +18,30 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build.derive import derive
-from publish.build.describe import FileFacts, describe
-from publish.build.dumps import canonical, write_dataset_dumps, write_ontology_dumps
+from publish.build.describe import Context, FileFacts, describe
+from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
 from publish.build.load import Loaded, load
+from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
 from publish.build.stats import compute
 from publish.build.validate import Report, load_shapes, validate
 from publish.iris import Iris
-from publish.rdf import PREFIXES, to_rdflib_graph
+from publish.rdf import PREFIXES, sparql_prologue, to_rdflib_graph
 from publish.settings import Settings
 
-STEPS = ("parse", "derive", "validate", "dumps", "store", "describe", "switch")
+STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
+REPORT = "validation-report.ttl"
+SPATIAL = """SELECT DISTINCT ?unit WHERE {
+  { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
+  UNION { ?agency bomay:adminUnit ?unit }
+} ORDER BY ?unit"""
+PERIOD = """SELECT (MIN(?d) AS ?start) (MAX(?d) AS ?end) WHERE {
+  GRAPH ?g { ?s ?p ?d } FILTER(STRSTARTS(STR(?g), ?articles) && DATATYPE(?d) = xsd:date)
+}"""
+WIKIDATA_LINKS = """SELECT (COUNT(*) AS ?n) WHERE {
+  ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), ?entity))
+}"""
 
 Step = Callable[[str], None]
 
@@ -47,12 +59,19 @@ class Checked:
     quads: list[ox.Quad]
     loaded: Loaded
     report: Report
+    reference: Reference
 
 
 def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     """Load, derive and validate; raise DataError or ValidationFailedError on bad input."""
     step("parse")
     loaded = load(settings)
+    step("reference")
+    reference = generate(read_tables(settings), loaded.quads, settings, loaded.files_by_subject)
+    for quad in reference.quads:
+        if isinstance(quad.subject, ox.NamedNode):
+            loaded.files_by_subject[quad.subject.value].add(f"(generated into {quad.graph_name})")
+    loaded.quads.extend(reference.quads)
     store = ox.Store()
     store.bulk_extend(loaded.quads)
     step("derive")
@@ -62,7 +81,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     report = validate(to_rdflib_graph(quads), load_shapes(settings), loaded.files_by_subject)
     if not report.conforms:
         raise ValidationFailedError(report)
-    return Checked(quads, loaded, report)
+    return Checked(quads, loaded, report, reference)
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
@@ -97,17 +116,20 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     dumps += write_ontology_dumps(
         [q for q in checked.quads if q.graph_name == ontology_graph], folder
     )
-    checked.report.graph.serialize(folder / "validation-report.ttl", format="turtle")
+    checked.report.graph.serialize(folder / REPORT, format="turtle")
     step("store")
     store = ox.Store(str(folder / "store"))
     store.bulk_extend(checked.quads)
     store.flush()
     store.optimize()
     stats = compute(store, iris.vocab)
+    context = _context(store, iris, checked)
     del store  # release the RocksDB lock before the folder is renamed
     step("describe")
+    report = Dump(REPORT, "text/turtle", "SHACL validation report of this release")
     facts = [
-        FileFacts(d, (folder / d.name).stat().st_size, _sha256(folder / d.name)) for d in dumps
+        FileFacts(d, (folder / d.name).stat().st_size, _sha256(folder / d.name))
+        for d in [*dumps, report]
     ]
     triples = len({(q.subject, q.predicate, q.object) for q in checked.quads})
     examples = [
@@ -118,7 +140,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
             "concept/pilot-model/hop-nhat-co-quan-tham-muu-voi-co-quan-chuyen-mon",
         )
     ]
-    description = describe(settings, facts, stats, triples, examples)
+    description = describe(settings, facts, stats, triples, examples, context)
     description.serialize(folder / "description.ttl", format="turtle")
     manifest = {
         "issued": settings.issued.isoformat(),
@@ -130,10 +152,28 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     }
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
-    names = sorted([*(d.name for d in dumps), "description.ttl", "validation-report.ttl", MANIFEST])
+    names = sorted([*(d.name for d in dumps), "description.ttl", REPORT, MANIFEST])
     sums = "".join(f"{_sha256(folder / name)}  {name}\n" for name in names)
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
+
+
+def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
+    """Coverage and link counts for the catalogue record, read from the release itself."""
+
+    def rows(query: str, **bindings: str) -> list[dict[str, str]]:
+        for name, value in bindings.items():  # our own IRIs, written as string literals
+            query = query.replace(f"?{name}", str(ox.Literal(value)))
+        result = store.query(sparql_prologue(iris.vocab) + query, use_default_graph_as_union=True)
+        assert isinstance(result, ox.QuerySolutions)  # noqa: S101 - all are SELECT
+        names = [v.value for v in result.variables]
+        return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+
+    articles = iris.graph("article-")
+    spatial = [r["unit"] for r in rows(SPATIAL, articles=articles)]
+    period = rows(PERIOD, articles=articles)[0]
+    links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
+    return Context(checked.reference, spatial, period["start"], period["end"], links)
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,171 @@
+"""Reference data, links and the DCAT-AP record: codes, units of agencies, linksets, failures."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyshacl import validate as pyshacl_validate
+from rdflib.namespace import DCAT, DCTERMS, VOID
+
+from conftest import settings_for
+from publish.build.load import load
+from publish.build.reference import ReferenceDataError, generate, read_tables
+from publish.build.release import build
+from publish.settings import PROJECT_ROOT, Settings
+from publish.store import Release
+
+Select = Callable[[str], list[dict[str, str]]]
+ID = "https://w3id.org/bomay/id/"
+DCAT_AP = PROJECT_ROOT / "shapes" / "dcat-ap" / "dcat-ap-3.ttl"
+
+NAMED_UNITS = {
+    "place/hai-phong": "31",
+    "place/hai-phong/hong-bang": "303",
+    "place/hai-phong/kien-an": "307",
+    "place/hai-phong/duong-kinh": "309",
+    "place/hai-phong/an-duong": "312",
+    "place/hai-phong/an-lao": "313",
+    "place/hai-phong/kien-thuy": "314",
+    "place/quang-ninh": "22",
+    "place/da-nang": "48",
+    "place/dak-nong": "67",
+}
+
+
+def test_each_named_unit_has_its_code(select: Select) -> None:
+    rows = select("SELECT ?u ?code WHERE { ?u bomay:unitCode ?code }")
+    codes = {r["u"].removeprefix(ID): r["code"] for r in rows}
+    assert {u: codes.get(u) for u in NAMED_UNITS} == NAMED_UNITS
+
+
+def test_article_001_province_has_its_code_by_inference(select: Select) -> None:
+    rows = select(
+        f"""SELECT ?code ?g WHERE {{ GRAPH ?g {{ <{ID}place/tinh-bai-viet-001> owl:sameAs ?u }}
+        ?u bomay:unitCode ?code }}"""
+    )
+    assert rows == [{"code": "67", "g": "https://w3id.org/bomay/graph/inference/i-03"}]
+
+
+def test_an_duong_type_as_the_sources_and_the_reference_data_state_it(select: Select) -> None:
+    rows = select(
+        f"""SELECT ?g ?t WHERE {{ GRAPH ?g {{ <{ID}place/hai-phong/an-duong>
+        dcterms:type|bomay:unitType ?t }} }}"""
+    )
+    kinds = {r["t"] for r in rows}
+    assert f"{ID}concept/unit-type/quan" in kinds  # the January-2025 reference data
+    assert not select(f"SELECT ?e WHERE {{ ?e bomay:originalUnit <{ID}place/hai-phong/an-duong> }}")
+
+
+def test_every_agency_has_a_unit_and_a_level(select: Select) -> None:
+    rows = select(
+        """SELECT ?a WHERE { ?a a bomay:Agency FILTER NOT EXISTS {
+        ?a bomay:adminUnit ?u ; bomay:level ?l . ?u owl:sameAs?/bomay:unitType ?t } }"""
+    )
+    assert rows == []
+
+
+def test_a_2018_district_leads_to_its_2025_successors(select: Select) -> None:
+    rows = select("cq16-district-successors.rq")
+    an_lao = {r["successorLabel"] for r in rows if r["district"] == f"{ID}place/hai-phong/an-lao"}
+    assert {"Xã An Lão (từ năm 2025)", "Xã An Hưng (từ năm 2025)"} <= an_lao
+    assert all(r["date"] == "2025-07-01" for r in rows)
+
+
+def test_agencies_per_province_example(select: Select) -> None:
+    rows = select("cq15-agencies-per-province.rq")
+    by_province = {r["provinceCode"]: int(r["agencies"]) for r in rows}
+    assert by_province == {"22": 10, "31": 24, "48": 1, "67": 6}
+    assert [r["provinceLabel"] for r in rows] == ["Quảng Ninh", "Hải Phòng", "Đà Nẵng", "Đắk Nông"]
+    assert all("wikidata" not in r for r in rows)  # no evidenced Wikidata link yet
+
+
+def test_linkset_counts_match_the_data(release: Release, select: Select) -> None:
+    g = rdflib.Graph().parse(release.folder / "description.ttl")
+    linksets = list(g.subjects(rdflib.RDF.type, VOID.Linkset))
+    assert linksets
+    for linkset in linksets:
+        target = g.value(linkset, VOID.objectsTarget)
+        space = str(g.value(target, VOID.uriSpace))
+        predicate = g.value(linkset, VOID.linkPredicate)
+        rows = select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o FILTER(STRSTARTS(STR(?o), "
+            f'"{space}")) }}'
+        )
+        assert g.value(linkset, VOID.triples).toPython() == int(rows[0]["n"])
+    left_out = g.value(linksets[0], rdflib.URIRef("https://w3id.org/bomay/def#linksLeftOut"))
+    assert left_out.toPython() == 16
+
+
+def test_description_records_reference_packages(release: Release) -> None:
+    g = rdflib.Graph().parse(release.folder / "description.ttl")
+    dataset = rdflib.URIRef(f"{ID}dataset/bomay")
+    sources = {
+        str(g.value(s, DCTERMS.identifier)) for s in g.objects(dataset, rdflib.PROV.wasDerivedFrom)
+    }
+    assert sources == {"vietnam-provinces==0.6.0", "vietnamadminunits==1.0.4"}
+    report = rdflib.URIRef(f"{ID}dataset/bomay/distribution/validation-report.ttl")
+    assert (dataset, DCAT.distribution, report) in g
+
+
+def _dcat_ap(graph: rdflib.Graph) -> tuple[bool, str]:
+    shapes = rdflib.Graph().parse(DCAT_AP)
+    conforms, _report, text = pyshacl_validate(graph, shacl_graph=shapes, allow_warnings=False)
+    return bool(conforms), str(text)
+
+
+def test_catalogue_is_valid_dcat_ap(release: Release) -> None:
+    conforms, text = _dcat_ap(rdflib.Graph().parse(release.folder / "description.ttl"))
+    assert conforms, text
+
+
+def test_broken_catalogue_fails_dcat_ap(release: Release) -> None:
+    g = rdflib.Graph().parse(release.folder / "description.ttl")
+    g.remove((None, DCAT.accessURL, None))
+    g.remove((None, DCTERMS.publisher, None))
+    conforms, text = _dcat_ap(g)
+    assert not conforms
+    assert "accessURL" in text and "publisher" in text
+
+
+def test_missing_code_stops_the_build(tmp_path: Path) -> None:
+    settings = Settings()
+    tables = read_tables(settings)
+    legacy = {c: u for c, u in tables.legacy.items() if c != "313"}
+    broken = dataclasses.replace(tables, legacy=legacy)
+    loaded = load(settings)
+    with pytest.raises(
+        ReferenceDataError,
+        match=r"place/hai-phong/an-lao .*article-000\.ttl.*no unit 'an-lao' in Thành phố Hải Phòng",
+    ):
+        generate(broken, loaded.quads, settings, loaded.files_by_subject)
+
+
+def test_wrong_pin_stops_the_build(project_copy: Path, tmp_path: Path) -> None:
+    pins = project_copy / "data" / "reference" / "packages.toml"
+    pins.write_text(pins.read_text().replace('version = "0.6.0"', 'version = "0.5.8"'))
+    with pytest.raises(ReferenceDataError, match=r"vietnam-provinces 0\.6\.0 is installed but"):
+        build(settings_for(project_copy, tmp_path / "dist"))
+
+
+def test_link_without_evidence_stops_the_build(project_copy: Path, tmp_path: Path) -> None:
+    links = project_copy / "data" / "reference" / "wikidata.csv"
+    links.write_text(links.read_text() + "place/quang-ninh,Q33396,,,linked,\n")
+    with pytest.raises(ReferenceDataError, match=r"wikidata\.csv:18: a link needs"):
+        build(settings_for(project_copy, tmp_path / "dist"))
+
+
+def test_units_valid_in_time_from_the_2025_events(select: Select) -> None:
+    rows = select(
+        f"""SELECT ?end ?start WHERE {{
+        <{ID}place/hai-phong/an-lao/xa-an-tien> schema:dissolutionDate ?end .
+        <{ID}place/2025/hai-phong/xa-an-lao> schema:foundingDate ?start }}"""
+    )
+    assert rows == [{"end": "2025-07-01", "start": "2025-07-01"}]
+    districts = select(
+        f"SELECT ?d WHERE {{ <{ID}place/hai-phong/an-lao> schema:dissolutionDate ?d }}"
+    )
+    assert districts == []  # no data states when the district level ended
