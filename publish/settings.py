@@ -48,7 +48,19 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(30.0, gt=0, description="Wall-clock limit of one query")
     max_query_bytes: int = Field(64 * 1024, gt=0, description="Largest accepted query text")
     max_nesting_depth: int = Field(64, gt=0, description="Deepest ( { [ nesting in a query")
+    max_query_tokens: int = Field(
+        2000, gt=0, description="Most terms, operators and brackets in a query (flat chains)"
+    )
     max_result_rows: int = Field(10_000, gt=0, description="Rows or triples before truncation")
+    max_result_bytes: int = Field(
+        16 << 20, gt=0, description="Largest answer body before rows are cut"
+    )
+    rate_limit_per_minute: int = Field(
+        600, ge=0, description="Requests per minute from one client address (0: no limit)"
+    )
+    rate_limit_burst: int = Field(
+        120, gt=0, description="Requests one client may send at once before the rate applies"
+    )
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries")
     max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
     cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")

@@ -22,6 +22,7 @@ from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
+from publish.serve.ratelimit import RateLimit
 from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
 from publish.store import open_release
@@ -56,6 +57,10 @@ def create_app(settings: Settings) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
+    # added first, so CORS wraps it: a browser can read the 429 too
+    app.add_middleware(
+        RateLimit, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+    )
     # Public, read-only data: any origin may read it; no credentials are ever honoured.
     app.add_middleware(
         CORSMiddleware,

@@ -143,7 +143,10 @@ async def sparql(request: Request, state: StateDep) -> Response:
             return _description(request, state, protocol)
         # a linear scan, but up to max_query_bytes long: keep it off the event loop
         checked = await asyncio.to_thread(
-            check_query, protocol.query, max_depth=settings.max_nesting_depth
+            check_query,
+            protocol.query,
+            max_depth=settings.max_nesting_depth,
+            max_tokens=settings.max_query_tokens,
         )
         rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
         media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
@@ -151,7 +154,10 @@ async def sparql(request: Request, state: StateDep) -> Response:
         if request.headers.get("if-none-match") == headers["ETag"]:
             return Response(status_code=304, headers=headers)
         default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
-        job = Job(protocol.query, media_type, settings.max_result_rows, default, named)
+        job = Job(
+            protocol.query, media_type, settings.max_result_rows, default, named,
+            max_bytes=settings.max_result_bytes,
+        )  # fmt: skip
         result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
         return _refuse(error.status, str(error), "protocol", metrics, error.headers)
@@ -179,7 +185,9 @@ async def sparql(request: Request, state: StateDep) -> Response:
     metrics.requests.labels(outcome="ok").inc()
     body = _mark_truncated(result) if result.truncated else result.body
     if result.truncated:
-        headers["Bomay-Results-Truncated"] = f"true; limit={settings.max_result_rows}"
+        headers["Bomay-Results-Truncated"] = (
+            f"true; limit={settings.max_result_rows}; max-bytes={settings.max_result_bytes}"
+        )
     response_body = b"" if request.method == "HEAD" else body
     response = Response(response_body, media_type=result.media_type, headers=headers)
     if request.method == "HEAD":
