@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from publish.build.release import build
 from publish.rdf import sparql_prologue
@@ -18,6 +19,10 @@ from publish.settings import PROJECT_ROOT, Settings
 from publish.store import Release, open_release
 
 RELEASE_DATE = dt.date(2026, 11, 23)
+# no example database in the work tree; `--hypothesis-profile=fuzz-long` for the long run
+hypothesis_settings.register_profile("default", database=None)
+hypothesis_settings.register_profile("fuzz-long", database=None, max_examples=10_000)
+hypothesis_settings.load_profile("default")
 
 
 def pytest_report_header() -> list[str]:

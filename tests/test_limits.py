@@ -61,7 +61,10 @@ def test_the_competency_queries_are_far_below_the_default_token_limit() -> None:
 
 def test_a_row_of_huge_literals_is_cut_by_bytes(release: Release) -> None:
     literal = "x" * 50_000
-    query = f"SELECT ?big WHERE {{ VALUES ?n {{ 1 2 3 4 }} BIND(CONCAT(STR(?n), '{literal}') AS ?big) }}"
+    query = (
+        "SELECT ?big WHERE { VALUES ?n { 1 2 3 4 } "
+        f"BIND(CONCAT(STR(?n), '{literal}') AS ?big) }}"
+    )
     whole = run(release.store, Job(query, JSON, 100))
     assert isinstance(whole, Answer) and whole.rows == 4 and not whole.truncated
     capped = run(release.store, Job(query, JSON, 100, max_bytes=120_000))
