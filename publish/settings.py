@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on")
     query_timeout_s: float = Field(30.0, gt=0, description="Wall-clock limit of one query")
     max_query_bytes: int = Field(64 * 1024, gt=0, description="Largest accepted query text")
+    request_body_timeout_s: float = Field(
+        10.0, gt=0, description="Time a client has to send a POST body (slow uploads: 408)"
+    )
     max_nesting_depth: int = Field(64, gt=0, description="Deepest ( { [ nesting in a query")
     max_query_tokens: int = Field(
         2000, gt=0, description="Most terms, operators and brackets in a query (flat chains)"

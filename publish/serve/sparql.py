@@ -62,7 +62,7 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-async def read_request(request: Request, max_bytes: int) -> Protocol:
+async def read_request(request: Request, max_bytes: int, body_timeout_s: float) -> Protocol:
     url_params = parse_qs(request.url.query, keep_blank_values=True)
     params = url_params
     direct_query: str | None = None
@@ -72,7 +72,7 @@ async def read_request(request: Request, max_bytes: int) -> Protocol:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
         if kind not in (FORM, DIRECT):
             raise ProtocolError(415, f"POST a query as {FORM} or {DIRECT}")
-        body = await _body(request, max_bytes)
+        body = await _body(request, max_bytes, body_timeout_s)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -100,16 +100,23 @@ async def read_request(request: Request, max_bytes: int) -> Protocol:
     )
 
 
-async def _body(request: Request, max_bytes: int) -> bytes:
+async def _body(request: Request, max_bytes: int, timeout_s: float) -> bytes:
+    """The body, bounded in size and in time: a slow upload must not hold a request open."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes + 4096:
         raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes + 4096:  # room for the form encoding around the query
-            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_bytes + 4096:  # room for the form encoding around the query
+                    raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+                chunks.append(chunk)
+    except TimeoutError as error:
+        raise ProtocolError(
+            408, f"the request body did not arrive within {timeout_s:g} s"
+        ) from error
     return b"".join(chunks)
 
 
@@ -136,7 +143,9 @@ async def sparql(request: Request, state: StateDep) -> Response:
     settings, metrics = state.settings, state.metrics
     started = time.perf_counter()
     try:
-        protocol = await read_request(request, settings.max_query_bytes)
+        protocol = await read_request(
+            request, settings.max_query_bytes, settings.request_body_timeout_s
+        )
         if protocol.query is None:
             if request.method == "POST":
                 raise ProtocolError(400, "no query: send a 'query' parameter")
