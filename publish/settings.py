@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
     sources_dir: Path = Field(PROJECT_ROOT / "sources", description="The source articles")
     queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Example SPARQL queries")
+    max_data_file_bytes: int = Field(
+        64 << 20, gt=0, description="Largest data or ontology file a build reads"
+    )
     release_dir: Path = Field(PROJECT_ROOT / "dist", description="Where releases are written")
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"
@@ -69,6 +72,9 @@ class Settings(BaseSettings):
     cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
     worker_memory_mb: int = Field(
         2048, ge=0, description="Address-space limit of one query worker (0: none)"
+    )
+    verify_release: bool = Field(
+        True, description="Check the release's checksums before serving it (refuse if damaged)"
     )
     isolate_query_workers: bool = Field(
         True, description="Run query workers in an empty network namespace (Linux)"

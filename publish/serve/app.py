@@ -17,6 +17,7 @@ from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
+from publish.inuse import hold
 from publish.serve import pages, resources, sparql
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
@@ -34,6 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         release = open_release(settings)  # refuses to start without a release
+        served = hold(release.folder)  # no build prunes it while this server runs
         pool = QueryPool(
             release.folder / "store",
             workers=settings.query_workers,
@@ -55,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             await pool.close()
+            served.close()
 
     app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
     # added first, so CORS wraps it: a browser can read the 429 too

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import multiprocessing as mp
 import resource
+import signal
+import sys
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -24,6 +27,7 @@ from publish.store import OxigraphStore
 
 log = logging.getLogger("bomay.workers")
 CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class PoolBusyError(Exception):
@@ -38,9 +42,17 @@ class WorkerLostError(Exception):
     """The worker died while evaluating (an engine crash); it was replaced."""
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
+    """Ask Linux to kill this worker when the server dies, even by SIGKILL: an orphan would
+    run its query to the end with nobody to answer and no time limit."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _serve(
     store_path: str, conn: Connection, isolate: bool, memory_mb: int
 ) -> None:  # pragma: no cover
+    _die_with_parent()
     if memory_mb:  # a query that needs more aborts its own process, not the machine
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
