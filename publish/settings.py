@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(
         2048, ge=0, description="Address-space limit of one query worker (0: none)"
     )
+    release_poll_s: float = Field(
+        5.0, gt=0, description="How often a running server looks for a new current release"
+    )
     verify_release: bool = Field(
         True, description="Check the release's checksums before serving it (refuse if damaged)"
     )

@@ -6,6 +6,7 @@ lifespan, so tests can run several apps with different limits side by side.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,16 +18,14 @@ from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
-from publish.inuse import hold
 from publish.serve import pages, resources, sparql
-from publish.serve.deps import State, StateDep
+from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
-from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.ratelimit import RateLimit
-from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
+from publish.serve.switch import ReleaseWatcher, current_dumps, serve_current
+from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
-from publish.store import open_release
 
 log = logging.getLogger("bomay.serve")
 
@@ -34,30 +33,15 @@ log = logging.getLogger("bomay.serve")
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        release = open_release(settings)  # refuses to start without a release
-        served = hold(release.folder)  # no build prunes it while this server runs
-        pool = QueryPool(
-            release.folder / "store",
-            workers=settings.query_workers,
-            max_waiting=settings.max_queued_queries,
-            isolate=settings.isolate_query_workers,
-            memory_mb=settings.worker_memory_mb,
-        )
-        await pool.start()
-        if settings.isolate_query_workers and not pool.isolated:
-            await pool.close()
-            raise RuntimeError(
-                "query workers could not be cut off the network (unshare was refused); "
-                "refusing to start. Set BOMAY_ISOLATE_QUERY_WORKERS=false to run with the "
-                "query checker as the only guard against SERVICE"
-            )
-        app.state.bomay = State(settings, release.manifest, release.folder, pool, Metrics())
-        app.mount("/dumps", DumpFiles(release.folder, dump_types(release.manifest)), name="dumps")
+        app.state.bomay, lock = await serve_current(settings, Metrics())
+        watcher = ReleaseWatcher(app, settings, lock)
+        watching = asyncio.get_running_loop().create_task(watcher.run())
         try:
             yield
         finally:
-            await pool.close()
-            served.close()
+            watching.cancel()
+            await watcher.close()
+            await app.state.bomay.pool.close()
 
     app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
     # added first, so CORS wraps it: a browser can read the 429 too
@@ -77,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(PoolBusyError, _busy)
     app.add_exception_handler(QueryTimeoutError, _unavailable)
     app.add_exception_handler(WorkerLostError, _unavailable)
+    app.mount("/dumps", current_dumps, name="dumps")
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(resources.router)

@@ -119,6 +119,7 @@ class QueryPool:
         self._max_waiting = max_waiting
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._waiting = 0
+        self._running = 0  # calls of run() not yet returned, waiting ones included
         self._replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -133,7 +134,21 @@ class QueryPool:
         while not self._idle.empty():
             self._idle.get_nowait().kill()
 
+    async def drain(self, timeout_s: float) -> None:
+        """Wait (at most ``timeout_s``) until no query runs or waits in this pool."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self._running and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+
     async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
+        self._running += 1
+        try:
+            return await self._run(job, timeout_s)
+        finally:
+            self._running -= 1
+
+    async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
         if self._idle.empty() and self._waiting >= self._max_waiting:
             raise PoolBusyError
         self._waiting += 1
