@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import select
+import socket
 from collections.abc import Iterator
 
 import httpx
@@ -84,6 +86,7 @@ def strict_server(release: Release, settings: Settings) -> Iterator[str]:
         "BOMAY_RATE_LIMIT_BURST": "3",
         "BOMAY_MAX_RESULT_BYTES": "2000",
         "BOMAY_MAX_QUERY_TOKENS": "500",
+        "BOMAY_REQUEST_BODY_TIMEOUT_S": "1",
     }
     with running_server(env) as url:
         yield url
@@ -138,3 +141,30 @@ def test_cors_without_credentials(server: str) -> None:
     )
     assert with_cookie.headers["access-control-allow-origin"] == "*"  # never the origin echoed
     assert "access-control-allow-credentials" not in with_cookie.headers
+
+
+def test_a_slow_upload_is_cut_off(strict_server: str) -> None:
+    """A body promised but sent a byte at a time gets 408 once the body time limit passes."""
+    host, port = strict_server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 1000\r\n\r\nASK"
+        )
+        reply = b""
+        for _ in range(30):  # one byte a tenth of a second: 3 s at most, the limit is 1 s
+            sock.sendall(b" ")
+            if select.select([sock], [], [], 0.1)[0]:
+                reply = sock.recv(200)
+                break
+    assert reply.startswith(b"HTTP/1.1 408"), reply
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/dumps/%2e%2e/dumps/SHA256SUMS", "/dumps/..%2fSHA256SUMS", "/dumps/store/CURRENT",
+     "/dumps/store", "/dumps/%2fetc%2fpasswd", "/dumps/.%2e/.%2e/pyproject.toml"],
+)  # fmt: skip
+def test_dumps_serve_only_the_listed_files(server: str, path: str) -> None:
+    response = httpx.get(httpx.URL(server + path), timeout=30)
+    assert response.status_code == 404, (path, response.text[:200])
