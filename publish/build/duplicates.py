@@ -10,6 +10,7 @@ indicator), so the schemes are part of what must differ.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -39,8 +40,9 @@ def refuse_duplicates(store: ox.Store, loaded: Loaded, resources: str) -> None:
         by_folded[fold(iri).lower()].append(iri)
     for same in by_folded.values():
         pairs += [(same[0], other, "they differ only by case or accents") for other in same[1:]]
-    result = store.query(SAME_LABEL_AND_TYPE, use_default_graph_as_union=True)
-    assert isinstance(result, ox.QuerySolutions)  # noqa: S101 - a SELECT gives solutions
+    result = cast(
+        ox.QuerySolutions, store.query(SAME_LABEL_AND_TYPE, use_default_graph_as_union=True)
+    )
     for row in result:
         label = row["label"].value
         pairs.append((row["a"].value, row["b"].value, f"same type and label {label!r}"))

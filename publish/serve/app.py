@@ -61,10 +61,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(PoolBusyError, _busy)
     app.add_exception_handler(QueryTimeoutError, _unavailable)
     app.add_exception_handler(WorkerLostError, _unavailable)
-    app.mount("/dumps", current_dumps, name="dumps")
     app.include_router(sparql.router)
-    app.include_router(pages.router)
+    app.include_router(pages.router)  # before the mount: /dumps/ itself is a page
     app.include_router(resources.router)
+    app.mount("/dumps", current_dumps, name="dumps")
 
     @app.get("/health")
     async def health(state: StateDep) -> dict[str, str | bool]:

@@ -24,7 +24,7 @@ class State:
     release_folder: Path
     pool: QueryPool
     metrics: Metrics
-    dumps: ASGIApp | None = None  # the release's files under /dumps
+    dumps: ASGIApp  # the release's files under /dumps
 
     _labels: LabelIndex | None = None
 

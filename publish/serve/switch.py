@@ -61,7 +61,6 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
 async def current_dumps(scope: Scope, receive: Receive, send: Send) -> None:
     """``/dumps``: the files of whichever release the server serves now."""
     state: State = scope["app"].state.bomay
-    assert state.dumps is not None  # noqa: S101 - set by serve_current
     await state.dumps(scope, receive, send)
 
 
