@@ -138,6 +138,11 @@ def test_a_damaged_file_is_found_by_verify_and_serve_refuses(
     env = {"BOMAY_RELEASE_DIR": str(tmp_path / "dist")}
     intact = runner.invoke(app, ["verify"], env=env)
     assert intact.exit_code == 0, intact.output
+    older = good.parent / "older"  # built before the store had checksums: still served
+    shutil.copytree(good, older)
+    (older / STORE_CHECKSUMS).unlink()
+    assert verify(older) == []
+    shutil.rmtree(older)
     if victim == "store":
         victim = (good / STORE_CHECKSUMS).read_text().splitlines()[-1].split("  ")[1]
     path = good / victim
