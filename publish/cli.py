@@ -17,8 +17,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from publish.build.load import DataError
-from publish.build.release import STEPS, ValidationFailedError, build, check
+from publish.build.release import STEPS, ReleaseWriteError, ValidationFailedError, build, check
 from publish.build.validate import Report
+from publish.integrity import verify
 from publish.rdf import serialize
 from publish.serve.app import create_app
 from publish.settings import Settings
@@ -69,7 +70,7 @@ def _run_steps(settings: Settings, action: str) -> object:
 
         try:
             return build(settings, step) if action == "build" else check(settings, step)
-        except DataError as error:
+        except (DataError, ReleaseWriteError) as error:
             progress.stop()
             err.print(f"[bold red]error[/]: {error}", markup=True, highlight=False)
             raise typer.Exit(2) from error
@@ -193,15 +194,35 @@ def serve(
     if "public_url" not in settings.model_fields_set:  # advertise where it really listens
         public = f"http://{settings.host}:{settings.port}/"
         settings = settings.model_copy(update={"public_url": public})
-    try:
-        open_release(settings)
-    except NoReleaseError as error:
-        err.print(f"[bold red]error[/]: {error}")
-        raise typer.Exit(2) from error
+    _verified(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     release = settings.current_release.resolve().name
     err.print(f"serving {release} on http://{settings.host}:{settings.port}/sparql")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+def _verified(settings: Settings) -> Path:
+    """The current release's folder, once every checksum of it matches; else exit 2."""
+    try:
+        folder = open_release(settings).folder
+    except NoReleaseError as error:
+        err.print(f"[bold red]error[/]: {error}")
+        raise typer.Exit(2) from error
+    problems = verify(folder) if settings.verify_release else []
+    for problem in problems:
+        err.print(f"[bold red]corrupt[/]: {folder / problem}", highlight=False)
+    if problems:
+        err.print(f"release {folder.name} is damaged: rebuild it (bomay build) or point "
+                  f"{settings.current_release} back at a good release")  # fmt: skip
+        raise typer.Exit(2)
+    return folder
+
+
+@app.command(name="verify")
+def verify_cmd(release_dir: ReleaseDir = None) -> None:
+    """Check every file of the current release against its checksums."""
+    folder = _verified(_settings(release_dir).model_copy(update={"verify_release": True}))
+    err.print(f"[green]release {folder.name} is intact[/]")
 
 
 @app.command()

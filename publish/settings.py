@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
     sources_dir: Path = Field(PROJECT_ROOT / "sources", description="The source articles")
     queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Example SPARQL queries")
+    max_data_file_bytes: int = Field(
+        64 << 20, gt=0, description="Largest data or ontology file a build reads"
+    )
     release_dir: Path = Field(PROJECT_ROOT / "dist", description="Where releases are written")
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"
@@ -50,13 +53,34 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on")
     query_timeout_s: float = Field(30.0, gt=0, description="Wall-clock limit of one query")
     max_query_bytes: int = Field(64 * 1024, gt=0, description="Largest accepted query text")
+    request_body_timeout_s: float = Field(
+        10.0, gt=0, description="Time a client has to send a POST body (slow uploads: 408)"
+    )
     max_nesting_depth: int = Field(64, gt=0, description="Deepest ( { [ nesting in a query")
+    max_query_tokens: int = Field(
+        2000, gt=0, description="Most terms, operators and brackets in a query (flat chains)"
+    )
     max_result_rows: int = Field(10_000, gt=0, description="Rows or triples before truncation")
+    max_result_bytes: int = Field(
+        16 << 20, gt=0, description="Largest answer body before rows are cut"
+    )
+    rate_limit_per_minute: int = Field(
+        600, ge=0, description="Requests per minute from one client address (0: no limit)"
+    )
+    rate_limit_burst: int = Field(
+        120, gt=0, description="Requests one client may send at once before the rate applies"
+    )
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries")
     max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
     cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
     worker_memory_mb: int = Field(
         2048, ge=0, description="Address-space limit of one query worker (0: none)"
+    )
+    release_poll_s: float = Field(
+        5.0, gt=0, description="How often a running server looks for a new current release"
+    )
+    verify_release: bool = Field(
+        True, description="Check the release's checksums before serving it (refuse if damaged)"
     )
     isolate_query_workers: bool = Field(
         True, description="Run query workers in an empty network namespace (Linux)"

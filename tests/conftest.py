@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from publish.build.release import build
 from publish.rdf import sparql_prologue
@@ -18,6 +19,10 @@ from publish.settings import PROJECT_ROOT, Settings
 from publish.store import Release, open_release
 
 RELEASE_DATE = dt.date(2026, 11, 23)
+# no example database in the work tree; the long fuzz run (docs/SECURITY.md) uses fuzz-long
+hypothesis_settings.register_profile("default", database=None)
+hypothesis_settings.register_profile("fuzz-long", database=None, max_examples=2_500)
+hypothesis_settings.load_profile("default")
 
 
 def pytest_report_header() -> list[str]:
@@ -92,6 +97,7 @@ def server(release: Release, settings: Settings) -> Iterator[str]:
         "BOMAY_MAX_RESULT_ROWS": str(MAX_ROWS),
         "BOMAY_QUERY_WORKERS": "2",
         "BOMAY_MAX_QUEUED_QUERIES": "1",
+        "BOMAY_RATE_LIMIT_PER_MINUTE": "0",  # the suite is one busy client; see test_abuse.py
     }
     with running_server(env) as url:
         yield url

@@ -35,18 +35,40 @@ class Loaded:
 
 
 def data_files(settings: Settings) -> list[Path]:
-    """The files of a build, in a stable order: ontology first, then data."""
+    """The files of a build, in a stable order: ontology first, then data.
+
+    A data file is read only where it belongs: directly in its folder, no larger than
+    ``max_data_file_bytes``, and not a link to a file elsewhere. One in a sub-folder would
+    be silently left out of the release, so that is an error too.
+    """
     files: list[Path] = []
     for folder in (settings.ontology_dir, settings.data_dir):
         if not folder.is_dir():
             raise DataError(f"{folder}: folder not found")
         for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path.is_dir() or path.suffix in IGNORED_SUFFIXES:
+            if path.name.startswith(".") or path.suffix in IGNORED_SUFFIXES:
+                continue
+            if path.is_dir():
+                _refuse_nested(path, folder)
                 continue
             if path.suffix not in FORMATS:
                 raise DataError(f"{path}: not a data file (expected .ttl or .trig)")
+            if not path.resolve().is_relative_to(folder.resolve()):
+                raise DataError(f"{path}: links to {path.resolve()}, outside {folder}")
+            size = path.stat().st_size
+            if size > settings.max_data_file_bytes:
+                raise DataError(
+                    f"{path}: {size} bytes, more than the {settings.max_data_file_bytes} "
+                    "a data file may have (BOMAY_MAX_DATA_FILE_BYTES)"
+                )
             files.append(path)
     return files
+
+
+def _refuse_nested(sub: Path, folder: Path) -> None:
+    nested = sorted(p for p in sub.rglob("*") if p.suffix in FORMATS)
+    if nested:
+        raise DataError(f"{nested[0]}: data files are read from {folder} only, not sub-folders")
 
 
 def load(settings: Settings, files: Iterable[Path] | None = None) -> Loaded:

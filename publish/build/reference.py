@@ -337,7 +337,8 @@ def generate(
                     " - the code the data relies on is missing from the reference table"
                 )
             parent = code
-        assert parent is not None  # noqa: S101 - a place path has at least one segment
+        if parent is None:
+            raise ReferenceDataError(f"{path}: a place IRI needs at least one segment")
         (needed_districts if len(segments) == 2 else needed_provinces).add(parent)
     needed_provinces |= {tables.legacy[d].parent or "" for d in needed_districts}
     legacy_paths = _legacy_paths(tables, needed_provinces, needed_districts)

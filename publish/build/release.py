@@ -2,13 +2,16 @@
 
 A release is written into a hidden temporary folder beside the others and renamed into
 ``releases/``; the ``current`` symlink is then replaced in one rename. A failure at any step
-leaves the previous release untouched and removes the temporary folder.
+leaves the previous release untouched and removes the temporary folder; a build killed
+outright leaves its folder behind, and the next build removes it (its name holds the pid).
+Pruning keeps the previous release and any release a running server holds (``inuse``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,17 +23,19 @@ import pyoxigraph as ox
 from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
+from publish.build.duplicates import refuse_duplicates
 from publish.build.load import Loaded, load
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
 from publish.build.stats import compute
 from publish.build.validate import Report, load_shapes, validate
+from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
+from publish.inuse import is_held
 from publish.iris import Iris
 from publish.rdf import PREFIXES, sparql_prologue, to_rdflib_graph
 from publish.settings import Settings
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 MANIFEST = "manifest.json"
-CHECKSUMS = "SHA256SUMS"
 REPORT = "validation-report.ttl"
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
@@ -42,8 +47,13 @@ PERIOD = """SELECT (MIN(?d) AS ?start) (MAX(?d) AS ?end) WHERE {
 WIKIDATA_LINKS = """SELECT (COUNT(*) AS ?n) WHERE {
   ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), ?entity))
 }"""
+__all__ = ["CHECKSUMS", "STEPS", "ReleaseWriteError", "ValidationFailedError", "build", "check"]
 
 Step = Callable[[str], None]
+
+
+class ReleaseWriteError(Exception):
+    """The release folder cannot be written (read-only, full); the current one is kept."""
 
 
 class ValidationFailedError(Exception):
@@ -74,6 +84,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     loaded.quads.extend(reference.quads)
     store = ox.Store()
     store.bulk_extend(loaded.quads)
+    refuse_duplicates(store, loaded, Iris(settings.base_iri).resource(""))
     step("derive")
     derived = derive(store, settings)
     quads = canonical([*loaded.quads, *derived])
@@ -88,8 +99,13 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
     """Build and switch in a release; return its folder."""
     checked = check(settings, step)
     releases = settings.release_dir / "releases"
-    releases.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=releases))
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(releases)
+        tmp = Path(tempfile.mkdtemp(prefix=f".building-{os.getpid()}-", dir=releases))
+    except OSError as error:
+        raise _write_error(settings, error) from error
+    previous = settings.current_release.resolve()
     try:
         release_id = _write(checked, settings, tmp, step)
         tmp.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
@@ -100,11 +116,30 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
             tmp.rename(final)
         step("switch")
         _switch(settings.current_release, final)
-        _prune(releases, keep={final.name}, count=settings.keep_releases)
-        return final
+    except OSError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _write_error(settings, error) from error
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _prune(releases, keep={final.name, previous.name}, count=settings.keep_releases)
+    return final
+
+
+def _write_error(settings: Settings, error: OSError) -> ReleaseWriteError:
+    where = error.filename or settings.release_dir
+    return ReleaseWriteError(
+        f"{where}: cannot write the release ({error.strerror or error}); "
+        f"{settings.current_release} is unchanged"
+    )
+
+
+def _remove_abandoned(releases: Path) -> None:
+    """Remove the temporary folders of builds that were killed (their process is gone)."""
+    for folder in releases.glob(".building-*"):
+        pid = folder.name.split("-")[1]
+        if not pid.isdigit() or not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> str:
@@ -128,7 +163,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     step("describe")
     report = Dump(REPORT, "text/turtle", "SHACL validation report of this release")
     facts = [
-        FileFacts(d, (folder / d.name).stat().st_size, _sha256(folder / d.name))
+        FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name))
         for d in [*dumps, report]
     ]
     triples = len({(q.subject, q.predicate, q.object) for q in checked.quads})
@@ -153,8 +188,9 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
     names = sorted([*(d.name for d in dumps), "description.ttl", REPORT, MANIFEST])
-    sums = "".join(f"{_sha256(folder / name)}  {name}\n" for name in names)
+    sums = sums_text(folder, names)
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
+    write_store_sums(folder)
     return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
 
 
@@ -165,7 +201,8 @@ def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
         for name, value in bindings.items():  # our own IRIs, written as string literals
             query = query.replace(f"?{name}", str(ox.Literal(value)))
         result = store.query(sparql_prologue(iris.vocab) + query, use_default_graph_as_union=True)
-        assert isinstance(result, ox.QuerySolutions)  # noqa: S101 - all are SELECT
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("a catalogue query must be a SELECT")
         names = [v.value for v in result.variables]
         return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
@@ -174,14 +211,6 @@ def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
     period = rows(PERIOD, articles=articles)[0]
     links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
     return Context(checked.reference, spatial, period["start"], period["end"], links)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _switch(link: Path, target: Path) -> None:
@@ -199,5 +228,5 @@ def _prune(releases: Path, keep: set[str], count: int) -> None:
         reverse=True,
     )
     for old in done[count:]:
-        if old.name not in keep:
+        if old.name not in keep and not is_held(old):
             shutil.rmtree(old, ignore_errors=True)

@@ -6,6 +6,7 @@ lifespan, so tests can run several apps with different limits side by side.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,14 +20,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
 from publish.serve import pages, query_ui, resources, sparql
-from publish.serve.deps import State, StateDep
+from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.i18n import RememberLanguage
 from publish.serve.metrics import Metrics
-from publish.serve.pages import DumpFiles, dump_types
-from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
+from publish.serve.ratelimit import RateLimit
+from publish.serve.switch import ReleaseWatcher, current_dumps, serve_current
+from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
-from publish.store import open_release
 
 log = logging.getLogger("bomay.serve")
 
@@ -34,30 +35,21 @@ log = logging.getLogger("bomay.serve")
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        release = open_release(settings)  # refuses to start without a release
-        pool = QueryPool(
-            release.folder / "store",
-            workers=settings.query_workers,
-            max_waiting=settings.max_queued_queries,
-            isolate=settings.isolate_query_workers,
-            memory_mb=settings.worker_memory_mb,
-        )
-        await pool.start()
-        if settings.isolate_query_workers and not pool.isolated:
-            await pool.close()
-            raise RuntimeError(
-                "query workers could not be cut off the network (unshare was refused); "
-                "refusing to start. Set BOMAY_ISOLATE_QUERY_WORKERS=false to run with the "
-                "query checker as the only guard against SERVICE"
-            )
-        app.state.bomay = State(settings, release.manifest, release.folder, pool, Metrics())
-        app.mount("/dumps", DumpFiles(release.folder, dump_types(release.manifest)), name="dumps")
+        app.state.bomay, lock = await serve_current(settings, Metrics())
+        watcher = ReleaseWatcher(app, settings, lock)
+        watching = asyncio.get_running_loop().create_task(watcher.run())
         try:
             yield
         finally:
-            await pool.close()
+            watching.cancel()
+            await watcher.close()
+            await app.state.bomay.pool.close()
 
     app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
+    # added first, so CORS wraps it: a browser can read the 429 too
+    app.add_middleware(
+        RateLimit, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+    )
     # Public, read-only data: any origin may read it; no credentials are ever honoured.
     app.add_middleware(
         CORSMiddleware,
@@ -73,10 +65,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(QueryTimeoutError, _unavailable)
     app.add_exception_handler(WorkerLostError, _unavailable)
     app.include_router(sparql.router)
-    app.include_router(pages.router)
+    app.include_router(pages.router)  # before the mount: /dumps/ itself is a page
     app.include_router(resources.router)
     app.include_router(query_ui.router)
     app.mount("/static", StaticFiles(directory=query_ui.STATIC), name="static")
+    app.mount("/dumps", current_dumps, name="dumps")
 
     @app.get("/health")
     async def health(state: StateDep) -> dict[str, str | bool]:

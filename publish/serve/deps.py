@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.types import ASGIApp
 
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
@@ -23,6 +24,7 @@ class State:
     release_folder: Path
     pool: QueryPool
     metrics: Metrics
+    dumps: ASGIApp  # the release's files under /dumps
 
     _labels: LabelIndex | None = None
 

@@ -2,19 +2,25 @@
 
 Runs inside the worker processes (never in the server process), so that a runaway query
 can be stopped by killing its process. Rows stop at ``max_rows + 1``: one more tells us the
-answer was cut. The kept rows are written as SPARQL JSON results and handed to pyoxigraph's
-own parser and writers, so every output format is pyoxigraph's.
+answer was cut. A row cap alone does not bound the body (one row may hold a huge literal), so
+an answer larger than ``max_bytes`` loses rows until it fits, and is marked truncated too.
+The kept rows are written as SPARQL JSON results and handed to pyoxigraph's own parser and
+writers, so every output format is pyoxigraph's.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from publish.store import SparqlStore
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class Job:
     max_rows: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    max_bytes: int | None = None  # of the answer's body; None for the service's own queries
 
 
 @dataclass(frozen=True)
@@ -61,30 +68,45 @@ def run(store: SparqlStore, job: Job) -> Answer | Failure:
 def _triples(result: ox.QueryTriples, job: Job) -> Answer:
     triples = list(islice(result, job.max_rows + 1))
     truncated = len(triples) > job.max_rows
-    kept = triples[: job.max_rows]
     fmt = ox.RdfFormat.from_media_type(job.media_type)
-    body = _bytes(ox.serialize(kept, format=fmt))
-    return Answer(body, job.media_type, len(kept), truncated, "CONSTRUCT")
+    body, kept = _fit(
+        triples[: job.max_rows], lambda part: _bytes(ox.serialize(part, format=fmt)), job.max_bytes
+    )
+    return Answer(body, job.media_type, kept, truncated or kept < len(triples), "CONSTRUCT")
 
 
 def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
     names = [v.value for v in result.variables]
     rows = list(islice(result, job.max_rows + 1))
     truncated = len(rows) > job.max_rows
-    kept = rows[: job.max_rows]
-    document = {
-        "head": {"vars": names},
-        "results": {
-            "bindings": [
-                {n: _json_term(row[n]) for n in names if row[n] is not None} for row in kept
-            ]
-        },
-    }
-    capped = ox.parse_query_results(json.dumps(document), format=ox.QueryResultsFormat.JSON)
+    bindings = [
+        {n: _json_term(row[n]) for n in names if row[n] is not None} for row in rows[: job.max_rows]
+    ]
     fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
-    return Answer(
-        _bytes(capped.serialize(format=fmt)), job.media_type, len(kept), truncated, "SELECT"
-    )
+
+    def write(part: Sequence[dict[str, dict[str, str]]]) -> bytes:
+        document = {"head": {"vars": names}, "results": {"bindings": part}}
+        capped = ox.parse_query_results(json.dumps(document), format=ox.QueryResultsFormat.JSON)
+        return _bytes(capped.serialize(format=fmt))
+
+    body, kept = _fit(bindings, write, job.max_bytes)
+    return Answer(body, job.media_type, kept, truncated or kept < len(rows), "SELECT")
+
+
+def _fit(
+    rows: Sequence[Row], write: Callable[[Sequence[Row]], bytes], max_bytes: int | None
+) -> tuple[bytes, int]:
+    """The body of the first rows that fits in ``max_bytes``, and how many rows it holds.
+
+    Each retry keeps the share of rows that would fit if rows were of equal size, and at
+    least one row fewer, so a few serialisations reach a body that fits.
+    """
+    kept = len(rows)
+    body = write(rows)
+    while max_bytes is not None and len(body) > max_bytes and kept > 0:
+        kept = min(kept - 1, kept * max_bytes // len(body))
+        body = write(rows[:kept])
+    return body, kept
 
 
 def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:

@@ -32,6 +32,15 @@ def free_port() -> int:
 @contextmanager
 def running_server(env: dict[str, str], *, start_timeout_s: float = 60) -> Iterator[str]:
     """Yield the base URL of a server started with ``env`` (added to the environment)."""
+    with server_process(env, start_timeout_s=start_timeout_s) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(
+    env: dict[str, str], *, start_timeout_s: float = 60
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like ``running_server``, with the process too: for fault tests that kill it."""
     port = free_port()
     bomay = str(Path(sys.executable).with_name("bomay"))
     full_env = {**os.environ, "BOMAY_PUBLIC_URL": f"http://127.0.0.1:{port}/", **env}
@@ -52,7 +61,7 @@ def running_server(env: dict[str, str], *, start_timeout_s: float = 60) -> Itera
                     log.seek(0)
                     raise ServerDidNotStartError(f"bomay serve did not start:\n{log.read()}")
                 time.sleep(0.1)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:

@@ -62,7 +62,7 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-async def read_request(request: Request, max_bytes: int) -> Protocol:
+async def read_request(request: Request, max_bytes: int, body_timeout_s: float) -> Protocol:
     url_params = parse_qs(request.url.query, keep_blank_values=True)
     params = url_params
     direct_query: str | None = None
@@ -72,7 +72,7 @@ async def read_request(request: Request, max_bytes: int) -> Protocol:
             raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
         if kind not in (FORM, DIRECT):
             raise ProtocolError(415, f"POST a query as {FORM} or {DIRECT}")
-        body = await _body(request, max_bytes)
+        body = await _body(request, max_bytes, body_timeout_s)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -100,16 +100,23 @@ async def read_request(request: Request, max_bytes: int) -> Protocol:
     )
 
 
-async def _body(request: Request, max_bytes: int) -> bytes:
+async def _body(request: Request, max_bytes: int, timeout_s: float) -> bytes:
+    """The body, bounded in size and in time: a slow upload must not hold a request open."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes + 4096:
         raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes + 4096:  # room for the form encoding around the query
-            raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_bytes + 4096:  # room for the form encoding around the query
+                    raise ProtocolError(413, f"the request body is larger than {max_bytes} bytes")
+                chunks.append(chunk)
+    except TimeoutError as error:
+        raise ProtocolError(
+            408, f"the request body did not arrive within {timeout_s:g} s"
+        ) from error
     return b"".join(chunks)
 
 
@@ -136,14 +143,19 @@ async def sparql(request: Request, state: StateDep) -> Response:
     settings, metrics = state.settings, state.metrics
     started = time.perf_counter()
     try:
-        protocol = await read_request(request, settings.max_query_bytes)
+        protocol = await read_request(
+            request, settings.max_query_bytes, settings.request_body_timeout_s
+        )
         if protocol.query is None:
             if request.method == "POST":
                 raise ProtocolError(400, "no query: send a 'query' parameter")
             return _description(request, state, protocol)
         # a linear scan, but up to max_query_bytes long: keep it off the event loop
         checked = await asyncio.to_thread(
-            check_query, protocol.query, max_depth=settings.max_nesting_depth
+            check_query,
+            protocol.query,
+            max_depth=settings.max_nesting_depth,
+            max_tokens=settings.max_query_tokens,
         )
         rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
         media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
@@ -151,7 +163,10 @@ async def sparql(request: Request, state: StateDep) -> Response:
         if request.headers.get("if-none-match") == headers["ETag"]:
             return Response(status_code=304, headers=headers)
         default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
-        job = Job(protocol.query, media_type, settings.max_result_rows, default, named)
+        job = Job(
+            protocol.query, media_type, settings.max_result_rows, default, named,
+            max_bytes=settings.max_result_bytes,
+        )  # fmt: skip
         result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
         return _refuse(error.status, str(error), "protocol", metrics, error.headers)
@@ -179,7 +194,9 @@ async def sparql(request: Request, state: StateDep) -> Response:
     metrics.requests.labels(outcome="ok").inc()
     body = _mark_truncated(result) if result.truncated else result.body
     if result.truncated:
-        headers["Bomay-Results-Truncated"] = f"true; limit={settings.max_result_rows}"
+        headers["Bomay-Results-Truncated"] = (
+            f"true; limit={settings.max_result_rows}; max-bytes={settings.max_result_bytes}"
+        )
     response_body = b"" if request.method == "HEAD" else body
     response = Response(response_body, media_type=result.media_type, headers=headers)
     if request.method == "HEAD":

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import multiprocessing as mp
 import resource
+import signal
+import sys
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -24,6 +27,7 @@ from publish.store import OxigraphStore
 
 log = logging.getLogger("bomay.workers")
 CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class PoolBusyError(Exception):
@@ -38,9 +42,17 @@ class WorkerLostError(Exception):
     """The worker died while evaluating (an engine crash); it was replaced."""
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
+    """Ask Linux to kill this worker when the server dies, even by SIGKILL: an orphan would
+    run its query to the end with nobody to answer and no time limit."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _serve(
     store_path: str, conn: Connection, isolate: bool, memory_mb: int
 ) -> None:  # pragma: no cover
+    _die_with_parent()
     if memory_mb:  # a query that needs more aborts its own process, not the machine
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -107,6 +119,7 @@ class QueryPool:
         self._max_waiting = max_waiting
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._waiting = 0
+        self._running = 0  # calls of run() not yet returned, waiting ones included
         self._replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -121,7 +134,21 @@ class QueryPool:
         while not self._idle.empty():
             self._idle.get_nowait().kill()
 
+    async def drain(self, timeout_s: float) -> None:
+        """Wait (at most ``timeout_s``) until no query runs or waits in this pool."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while self._running and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+
     async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
+        self._running += 1
+        try:
+            return await self._run(job, timeout_s)
+        finally:
+            self._running -= 1
+
+    async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
         if self._idle.empty() and self._waiting >= self._max_waiting:
             raise PoolBusyError
         self._waiting += 1

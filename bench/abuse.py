@@ -1,0 +1,206 @@
+"""Load with abuse: ordinary clients keep querying while others attack; print a table.
+
+    .venv/bin/python bench/abuse.py [--duration-s 30] [--clients 32] [--timeout-s 2]
+
+Starts `bomay serve` on 127.0.0.1 against the current release (build one first). For
+``--duration-s`` seconds, ``--clients`` ordinary clients each run small lookups (with a
+short pause, as people and scripts do), while one client of each kind sends cross
+products, regex bombs, deep nesting, long flat chains, 1 MiB bodies and slow uploads.
+Then every client stops, and so does the server: the run is bounded in time, and every
+request goes to the loopback interface. Each client has its own loopback address
+(127.0.1.x ordinary, 127.0.2.x abusive), so per-client rate limiting sees them apart.
+
+An abusive request passes when it is refused (4xx) or stopped (503) or answered within the
+query time limit plus ``--slack-s``; anything later, a 500, or a dropped connection fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from publish.serve.launch import running_server
+
+AGENCY = "https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen"
+ORDINARY = [
+    f"ASK {{ <{AGENCY}> ?p ?o }}",
+    f"SELECT ?label WHERE {{ <{AGENCY}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}",
+    "SELECT ?s WHERE { ?s a <https://w3id.org/bomay/def#Merger> } LIMIT 20",
+]
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+REGEX = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?x ?y ?z "
+    'FILTER(REGEX(CONCAT(STR(?o), STR(?z)), "^(a+)+(b|c|d)*[^x]{1,50}$", "i")) }'
+)
+DEEP = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+CHAIN = "ASK { FILTER(1" + " + 1" * 10_000 + " > 0) }"
+MIB = "ASK { ?s ?p '" + "a" * (1 << 20) + "' }"
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    answered: list[float] = field(default_factory=list)  # latencies of 200s
+    statuses: Counter[str] = field(default_factory=Counter)
+    late: int = 0
+
+    def add(self, status: str, took: float, limit: float | None) -> None:
+        self.latencies.append(took)
+        if status == "200":
+            self.answered.append(took)
+        self.statuses[status] += 1
+        if limit is not None and (took > limit or status in ("500", "error")):
+            self.late += 1
+
+
+def _p(latencies: list[float]) -> list[float]:
+    """Percentiles 1..99 in milliseconds (zeros when there are too few to tell)."""
+    if len(latencies) < 2:
+        return [0.0] * 99
+    return [q * 1000 for q in statistics.quantiles(latencies, n=100)]
+
+
+def client(address: str) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=120)
+
+
+def ordinary(url: str, address: str, stop: float, tally: Tally, pause_s: float) -> None:
+    with client(address) as http:
+        n = 0
+        while time.monotonic() < stop:
+            query = ORDINARY[n % len(ORDINARY)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                status = str(http.get(f"{url}/sparql", params={"query": query}).status_code)
+            except httpx.HTTPError:
+                status = "error"
+            tally.add(status, time.perf_counter() - started, None)
+            time.sleep(pause_s)
+
+
+def abusive(
+    send: Callable[[httpx.Client], httpx.Response], address: str, stop: float, tally: Tally,
+    limit: float,
+) -> None:  # fmt: skip
+    with client(address) as http:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status = str(send(http).status_code)
+            except httpx.HTTPError:
+                status = "error"
+            tally.add(status, time.perf_counter() - started, limit)
+
+
+def slow_upload(url: str, address: str, stop: float, tally: Tally, limit: float) -> None:
+    """A POST that promises 60 kB and sends ten bytes a second: the server must give up."""
+    host, port = url.removeprefix("http://").split(":")
+    while time.monotonic() < stop:
+        started = time.perf_counter()
+        with socket.create_connection(
+            (host, int(port)), timeout=limit, source_address=(address, 0)
+        ) as s:
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query"
+                      b"\r\nContent-Length: 60000\r\n\r\n")  # fmt: skip
+            status = "error"
+            try:
+                s.settimeout(1)
+                while time.perf_counter() - started < limit:
+                    s.sendall(b"ASK {}    ")
+                    try:
+                        reply = s.recv(64)
+                    except TimeoutError:
+                        continue
+                    status = reply.split(b" ")[1].decode() if reply else "closed"
+                    break
+            except OSError:
+                status = "closed"  # the server hung up on us: stopped
+        tally.add(status, time.perf_counter() - started, limit)
+
+
+def post(query: str) -> Callable[[httpx.Client], httpx.Response]:
+    return lambda http: http.post(f"{URL[0]}/sparql", data={"query": query})
+
+
+URL = [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration-s", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--pause-s", type=float, default=0.25, help="between ordinary queries")
+    parser.add_argument("--timeout-s", type=float, default=2.0, help="the query time limit")
+    parser.add_argument("--body-timeout-s", type=float, default=5.0)
+    parser.add_argument("--slack-s", type=float, default=2.0)
+    parser.add_argument("--no-abuse", action="store_true", help="the baseline: ordinary only")
+    args = parser.parse_args()
+    env = {
+        "BOMAY_QUERY_TIMEOUT_S": str(args.timeout_s),
+        "BOMAY_REQUEST_BODY_TIMEOUT_S": str(args.body_timeout_s),
+    }
+    limit = args.timeout_s + args.slack_s
+    with running_server(env) as url:
+        URL[0] = url
+        stop = time.monotonic() + args.duration_s
+        tallies: dict[str, Tally] = {}
+        threads = []
+        ordinary_tally = tallies["ordinary queries"] = Tally()
+        for i in range(args.clients):
+            threads.append(threading.Thread(
+                target=ordinary, args=(url, f"127.0.1.{i + 1}", stop, ordinary_tally, args.pause_s)
+            ))  # fmt: skip
+        attacks = {
+            "cross product": post(CROSS),
+            "regex bomb": post(REGEX),
+            "deep nesting": post(DEEP),
+            "flat chain": post(CHAIN),
+            "1 MiB body": lambda http: http.post(
+                f"{url}/sparql", content=MIB.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+            ),
+        }  # fmt: skip
+        for i, (name, send) in enumerate([] if args.no_abuse else attacks.items()):
+            tallies[name] = Tally()
+            threads.append(threading.Thread(
+                target=abusive, args=(send, f"127.0.2.{i + 1}", stop, tallies[name], limit)
+            ))  # fmt: skip
+        if not args.no_abuse:
+            tallies["slow upload"] = Tally()
+            body_limit = args.body_timeout_s + args.slack_s
+            threads.append(threading.Thread(
+                target=slow_upload,
+                args=(url, "127.0.2.99", stop, tallies["slow upload"], body_limit),
+            ))  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        health = httpx.get(f"{url}/health", timeout=30).json()["status"]
+    print(f"{args.duration_s:g} s, {args.clients} ordinary clients, query limit "
+          f"{args.timeout_s:g} s, body limit {args.body_timeout_s:g} s, "
+          f"slack {args.slack_s:g} s\n")  # fmt: skip
+    print("| clients | requests | answers | p50 ms | p99 ms | p99 ms of 200s | refused or stopped"
+          " on time |\n|---|---|---|---|---|---|---|")  # fmt: skip
+    for name, tally in tallies.items():
+        q, ok = _p(tally.latencies), _p(tally.answered)
+        answers = ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items()))
+        verdict = "yes" if not tally.late else f"NO ({tally.late} late)"
+        if name == "ordinary queries":
+            verdict = "n/a"
+        print(f"| {name} | {len(tally.latencies)} | {answers} | {q[49]:.0f} | {q[98]:.0f} "
+              f"| {ok[98]:.0f} | {verdict} |")  # fmt: skip
+    print(f"\nhealth after the run: {health}")
+
+
+if __name__ == "__main__":
+    main()

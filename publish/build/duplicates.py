@@ -1,0 +1,56 @@
+"""Refuse two IRIs for one entity, which would split its facts between two pages.
+
+Two IRIs name one entity here when they differ only by case or Vietnamese diacritics
+(``agency/kien-an`` and ``agency/Kiến-An``: the slug rules fold both to the same), or when
+they have the same type and the same ``@vi`` preferred label, and (for concepts) the same
+schemes. Concepts of different schemes may share a label ("Đầu mối" is a unit and an
+indicator), so the schemes are part of what must differ.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import cast
+
+import pyoxigraph as ox
+
+from publish.build.load import DataError, Loaded
+from publish.iris import fold
+
+SAME_LABEL_AND_TYPE = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?a ?b ?label WHERE {
+  ?a a ?type ; skos:prefLabel ?label .
+  ?b a ?type ; skos:prefLabel ?label .
+  FILTER(isIRI(?a) && isIRI(?b) && STR(?a) < STR(?b) && LANGMATCHES(LANG(?label), "vi"))
+  FILTER NOT EXISTS { ?a skos:inScheme ?s FILTER NOT EXISTS { ?b skos:inScheme ?s } }
+  FILTER NOT EXISTS { ?b skos:inScheme ?s FILTER NOT EXISTS { ?a skos:inScheme ?s } }
+} ORDER BY ?a ?b"""
+
+
+def refuse_duplicates(store: ox.Store, loaded: Loaded, resources: str) -> None:
+    """Raise DataError naming each pair of IRIs for one entity and the files that use them.
+
+    Case matters in the ontology (``def#Evidence`` the class, ``def#evidence`` the property),
+    so the case and accent rule applies to the resources minted under ``resources`` only.
+    """
+    pairs: list[tuple[str, str, str]] = []
+    by_folded: dict[str, list[str]] = defaultdict(list)
+    for iri in sorted(i for i in loaded.files_by_subject if i.startswith(resources)):
+        by_folded[fold(iri).lower()].append(iri)
+    for same in by_folded.values():
+        pairs += [(same[0], other, "they differ only by case or accents") for other in same[1:]]
+    result = cast(
+        ox.QuerySolutions, store.query(SAME_LABEL_AND_TYPE, use_default_graph_as_union=True)
+    )
+    for row in result:
+        label = row["label"].value
+        pairs.append((row["a"].value, row["b"].value, f"same type and label {label!r}"))
+    if pairs:
+        raise DataError(
+            "\n".join(
+                f"{', '.join(sorted(loaded.files_by_subject[a] | loaded.files_by_subject[b]))}: "
+                f"{a} and {b} look like one entity ({why}): use one IRI"
+                for a, b, why in pairs
+            )
+        )

@@ -1,0 +1,62 @@
+"""Checksums of a release, written at build and checked by ``bomay verify`` and at serve start.
+
+``SHA256SUMS`` covers the dumps and descriptions, and its hash names the release, so it
+must stay byte-reproducible. The store's files are not (RocksDB writes ids and times into
+them), so they get their own list, ``STORE.SHA256SUMS``. A bit flipped on disk, a file
+truncated by a full disk or replaced by hand is found before the service answers from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+CHECKSUMS = "SHA256SUMS"
+STORE_CHECKSUMS = "STORE.SHA256SUMS"
+#: written by the engine on every open (lock, info logs): not part of the data
+STORE_SCRATCH = ("LOCK", "LOG")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sums_text(folder: Path, names: list[str]) -> str:
+    """``sha256sum`` format: one ``digest  name`` line per file, in the order given."""
+    return "".join(f"{sha256(folder / name)}  {name}\n" for name in names)
+
+
+def write_store_sums(release: Path) -> None:
+    store = release / "store"
+    names = sorted(
+        str(p.relative_to(release))
+        for p in store.rglob("*")
+        if p.is_file() and not p.name.startswith(STORE_SCRATCH)
+    )
+    (release / STORE_CHECKSUMS).write_text(sums_text(release, names), encoding="utf-8")
+
+
+def verify(release: Path) -> list[str]:
+    """What is wrong with a release's files; empty when every checksum matches."""
+    problems = []
+    for listing in (CHECKSUMS, STORE_CHECKSUMS):
+        path = release / listing
+        if listing == STORE_CHECKSUMS and not path.is_file():
+            continue  # releases built before the store had checksums: their dumps still do
+        if not path.is_file():
+            problems.append(f"{listing}: missing")
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            digest, _, name = line.partition("  ")
+            target = release / name
+            if not name or ".." in Path(name).parts:
+                problems.append(f"{listing}:{number}: not a checksum line")
+            elif not target.is_file():
+                problems.append(f"{name}: missing (listed in {listing})")
+            elif sha256(target) != digest:
+                problems.append(f"{name}: checksum does not match {listing}")
+    return problems

@@ -1,0 +1,116 @@
+"""Serve the current release, and move to a new one while running, dropping no request.
+
+A build swaps the ``current`` symlink; a running server looks at it every
+``release_poll_s`` seconds. When it points elsewhere, the server checks the new release
+(checksums), starts a worker pool on it, and then replaces its state in one assignment:
+requests that started before keep the state (release, pool) they read, and finish on it;
+new requests get the new one. The old pool is closed once its last query has returned,
+and only then is the old release's lock dropped, so pruning cannot remove it earlier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import IO
+
+from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
+
+from publish.integrity import verify
+from publish.inuse import hold
+from publish.serve.deps import State
+from publish.serve.metrics import Metrics
+from publish.serve.pages import DumpFiles, dump_types
+from publish.serve.workers import QueryPool
+from publish.settings import Settings
+from publish.store import open_release
+
+log = logging.getLogger("bomay.switch")
+
+
+async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO[bytes]]:
+    """The state of a server for the current release, and the lock that pins the release."""
+    release = open_release(settings)  # refuses to start without a release
+    lock = hold(release.folder)
+    pool = QueryPool(
+        release.folder / "store",
+        workers=settings.query_workers,
+        max_waiting=settings.max_queued_queries,
+        isolate=settings.isolate_query_workers,
+        memory_mb=settings.worker_memory_mb,
+    )
+    try:
+        await pool.start()
+        if settings.isolate_query_workers and not pool.isolated:
+            await pool.close()
+            raise RuntimeError(
+                "query workers could not be cut off the network (unshare was refused); "
+                "refusing to start. Set BOMAY_ISOLATE_QUERY_WORKERS=false to run with the "
+                "query checker as the only guard against SERVICE"
+            )
+    except BaseException:
+        lock.close()
+        raise
+    dumps = DumpFiles(release.folder, dump_types(release.manifest))
+    return State(settings, release.manifest, release.folder, pool, metrics, dumps), lock
+
+
+async def current_dumps(scope: Scope, receive: Receive, send: Send) -> None:
+    """``/dumps``: the files of whichever release the server serves now."""
+    state: State = scope["app"].state.bomay
+    await state.dumps(scope, receive, send)
+
+
+class ReleaseWatcher:
+    """Polls ``current`` and switches the app's state to a new release when it appears."""
+
+    def __init__(self, app: FastAPI, settings: Settings, lock: IO[bytes]) -> None:
+        self.app = app
+        self.settings = settings
+        self.lock = lock
+        self.refused: Path | None = None  # a damaged release, not checked again
+        self.retiring: set[asyncio.Task[None]] = set()
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.release_poll_s)
+            try:
+                await self.check()
+            except Exception:  # a failed switch keeps the running release
+                log.exception("could not switch to the new release")
+
+    async def check(self) -> None:
+        old: State = self.app.state.bomay
+        target = self.settings.current_release.resolve()
+        if target in (old.release_folder, self.refused):
+            return
+        if self.settings.verify_release:
+            problems = await asyncio.to_thread(verify, target)
+            if problems:
+                self.refused = target
+                log.error("not switching to damaged release %s: %s", target.name, problems)
+                return
+        new, lock = await serve_current(self.settings, old.metrics)
+        self.app.state.bomay = new
+        log.info("switched from release %s to %s", old.release_id, new.release_id)
+        task = asyncio.get_running_loop().create_task(self._retire(old, self.lock))
+        self.retiring.add(task)
+        task.add_done_callback(self.retiring.discard)
+        self.lock = lock
+
+    async def _retire(self, old: State, lock: IO[bytes]) -> None:
+        """Close the old pool once requests that read the old state are done with it."""
+        await asyncio.sleep(self.settings.query_timeout_s)  # handlers may run a few queries
+        await old.pool.drain(self.settings.query_timeout_s)
+        await old.pool.close()
+        lock.close()
+
+    async def close(self) -> None:
+        for task in list(self.retiring):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.lock.close()

@@ -1,0 +1,244 @@
+"""Faults injected for real: killed builds and servers, killed workers, unwritable or full
+release folders, damaged files. After each, the last good release is what is served."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from conftest import settings_for
+from publish.build.release import _prune, build
+from publish.cli import app
+from publish.integrity import STORE_CHECKSUMS, verify
+from publish.inuse import hold, is_held
+from publish.serve.launch import server_process
+from publish.settings import Settings
+from publish.store import Release
+
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+KILL_AT_STEP = """
+import os, signal, sys
+from publish.build.release import _prune, build
+from publish.settings import Settings
+def step(name):
+    if name == sys.argv[1]:
+        os.kill(os.getpid(), signal.SIGKILL)
+build(Settings(), step)
+"""
+runner = CliRunner()
+
+
+def copy_release(release: Release, dist: Path) -> Path:
+    """A release folder of our own, with ``current`` pointing at a copy of the good one."""
+    (dist / "releases").mkdir(parents=True)
+    good = dist / "releases" / release.folder.name
+    shutil.copytree(release.folder, good, ignore=shutil.ignore_patterns("LOCK"))
+    (dist / "current").symlink_to(good.relative_to(dist))
+    return good
+
+
+def changed_project(root: Path) -> None:
+    """Edit the ontology so that the next build is a different release."""
+    path = root / "ontology" / "ontology.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('owl:versionInfo "0.1.0"', 'owl:versionInfo "0.1.9"'))
+
+
+def build_env(root: Path, dist: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BOMAY_ONTOLOGY_DIR": str(root / "ontology"),
+        "BOMAY_DATA_DIR": str(root / "data"),
+        "BOMAY_SHAPES_DIR": str(root / "shapes"),
+        "BOMAY_RELEASE_DIR": str(dist),
+        "BOMAY_RELEASE_DATE": "2026-11-23",
+    }
+
+
+@pytest.mark.parametrize("step", ["validate", "store", "switch"])
+def test_a_build_killed_at_any_step_leaves_current_untouched(
+    step: str, release: Release, project_copy: Path, tmp_path: Path
+) -> None:
+    dist = tmp_path / "dist"
+    good = copy_release(release, dist)
+    changed_project(project_copy)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT_STEP, step], env=build_env(project_copy, dist), check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert (dist / "current").resolve() == good
+    assert verify(good) == []
+    if step == "store":  # a half-written folder was left behind; the next build clears it
+        assert list((dist / "releases").glob(".building-*"))
+        new = build(settings_for(project_copy, dist))
+        assert (dist / "current").resolve() == new != good
+        assert not list((dist / "releases").glob(".building-*"))
+
+
+FULL_DISK = """
+import resource, signal
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+from publish.cli import app
+app(["build"])
+"""
+
+
+def test_a_full_disk_is_a_clear_error(release: Release, project_copy: Path, tmp_path: Path) -> None:
+    """No file may grow past 100 kB, as on a full disk: the first dump cannot be written."""
+    dist = tmp_path / "dist"
+    good = copy_release(release, dist)
+    changed_project(project_copy)
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK], env=build_env(project_copy, dist),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "cannot write the release (File too large)" in result.stderr
+    assert "is unchanged" in result.stderr and "Traceback" not in result.stderr
+    assert (dist / "current").resolve() == good and verify(good) == []
+    assert not list((dist / "releases").glob(".building-*"))
+
+
+def test_a_read_only_release_folder_is_a_clear_error(
+    release: Release, project_copy: Path, tmp_path: Path
+) -> None:
+    """The releases folder is made immutable (root ignores permission bits, not this)."""
+    dist = tmp_path / "dist"
+    good = copy_release(release, dist)
+    changed_project(project_copy)
+    chattr = shutil.which("chattr")
+    assert chattr, "chattr (e2fsprogs) is needed to make a folder read-only for root"
+    subprocess.run([chattr, "+i", str(dist / "releases")], check=True)
+    try:
+        result = runner.invoke(app, ["build"], env=build_env(project_copy, dist))
+    finally:
+        subprocess.run([chattr, "-i", str(dist / "releases")], check=True)
+    assert result.exit_code == 2, result.output
+    assert "cannot write the release (Operation not permitted)" in result.output
+    assert "is unchanged" in result.output and "Traceback" not in result.output
+    assert (dist / "current").resolve() == good and verify(good) == []
+
+
+@pytest.mark.parametrize("victim", ["bomay.nt.gz", "store"])
+def test_a_damaged_file_is_found_by_verify_and_serve_refuses(
+    victim: str, release: Release, tmp_path: Path
+) -> None:
+    good = copy_release(release, tmp_path / "dist")
+    env = {"BOMAY_RELEASE_DIR": str(tmp_path / "dist")}
+    intact = runner.invoke(app, ["verify"], env=env)
+    assert intact.exit_code == 0, intact.output
+    older = good.parent / "older"  # built before the store had checksums: still served
+    shutil.copytree(good, older)
+    (older / STORE_CHECKSUMS).unlink()
+    assert verify(older) == []
+    shutil.rmtree(older)
+    if victim == "store":
+        victim = (good / STORE_CHECKSUMS).read_text().splitlines()[-1].split("  ")[1]
+    path = good / victim
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    for command in (["verify"], ["serve", "--port", "9"]):
+        result = runner.invoke(app, command, env=env)
+        assert result.exit_code == 2
+        assert f"{victim}: checksum does not match" in result.output
+        assert "Traceback" not in result.output
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _gone(pids: list[int]) -> bool:
+    for _ in range(100):  # a bounded wait for the kernel to reap them
+        if not any(Path(f"/proc/{p}").exists() for p in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_killed_server_takes_its_workers_and_a_restart_serves(
+    release: Release, settings: Settings
+) -> None:
+    env = {"BOMAY_RELEASE_DIR": str(settings.release_dir), "BOMAY_QUERY_TIMEOUT_S": "120"}
+    with server_process(env) as (url, process):
+        workers = _children(process.pid)
+        assert len(workers) >= 2
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(httpx.get, f"{url}/sparql", params={"query": CROSS}, timeout=60)
+            time.sleep(1)
+            process.kill()
+            with pytest.raises(httpx.TransportError):
+                pending.result()
+        assert _gone(workers), "orphaned query workers kept running"
+    assert verify(release.folder) == []
+    with server_process(env) as (url, _):
+        assert httpx.get(f"{url}/sparql", params={"query": "ASK {?s ?p ?o}"}).json()["boolean"]
+
+
+def test_workers_killed_mid_query_give_503_and_are_replaced(
+    release: Release, settings: Settings
+) -> None:
+    """Every worker is killed while one runs a query: that request gets 503, and the service
+    recovers (a dead idle worker is found on its next use and replaced too)."""
+    env = {
+        "BOMAY_RELEASE_DIR": str(settings.release_dir),
+        "BOMAY_QUERY_TIMEOUT_S": "120",
+        "BOMAY_WORKER_MEMORY_MB": "0",  # only our kill may stop the query
+    }
+    with server_process(env) as (url, process):
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(httpx.get, f"{url}/sparql", params={"query": CROSS}, timeout=60)
+            time.sleep(1)
+            for worker in _children(process.pid):
+                if "spawn_main" in Path(f"/proc/{worker}/cmdline").read_text():
+                    os.kill(worker, signal.SIGKILL)
+            answer = pending.result()
+        assert answer.status_code == 503 and "replaced" in answer.text
+        states = []
+        for _ in range(20):  # bounded: replacements start in the background
+            states.append(httpx.get(f"{url}/health", timeout=60).json()["status"])
+            if states[-1] == "ok":
+                break
+            time.sleep(0.5)
+        assert states[-1] == "ok", states
+
+
+def test_a_served_release_is_held_and_never_pruned(server: str, release: Release) -> None:
+    assert is_held(release.folder)  # the session server holds what it serves
+
+
+def test_pruning_skips_held_releases(tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    for age, name in enumerate(["old-served", "old", "previous", "new"]):
+        folder = releases / name
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text("{}")
+        os.utime(folder, (age, age))
+    served = hold(releases / "old-served")
+    try:
+        _prune(releases, keep={"new", "previous"}, count=1)
+        assert sorted(p.name for p in releases.iterdir()) == ["new", "old-served", "previous"]
+    finally:
+        served.close()
+    _prune(releases, keep={"new"}, count=1)
+    assert sorted(p.name for p in releases.iterdir()) == ["new"]
