@@ -24,7 +24,7 @@ from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import PoolBusyError, QueryPool, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
-from publish.store import open_release
+from publish.store import open_release, store_spec
 
 log = logging.getLogger("bomay.serve")
 
@@ -33,15 +33,17 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         release = open_release(settings)  # refuses to start without a release
+        # a remote store needs the network: its workers cannot be isolated (see remote_store)
+        remote = settings.store == "remote"
         pool = QueryPool(
-            release.folder / "store",
+            store_spec(settings, release),
             workers=settings.query_workers,
             max_waiting=settings.max_queued_queries,
-            isolate=settings.isolate_query_workers,
+            isolate=settings.isolate_query_workers and not remote,
             memory_mb=settings.worker_memory_mb,
         )
         await pool.start()
-        if settings.isolate_query_workers and not pool.isolated:
+        if settings.isolate_query_workers and not remote and not pool.isolated:
             await pool.close()
             raise RuntimeError(
                 "query workers could not be cut off the network (unshare was refused); "
