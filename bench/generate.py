@@ -47,10 +47,27 @@ def template() -> dict[Path, list[ox.Quad]]:
         if path.suffix == ".ttl":
             graph = ox.NamedNode(f"{GRAPH}{path.stem}")
             triples = ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-            files[path] = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
+            quads = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
+            files[path] = _stable(quads, path.stem)
         elif path.suffix == ".trig":
-            files[path] = list(ox.parse(path=path, format=ox.RdfFormat.TRIG))
+            files[path] = _stable(list(ox.parse(path=path, format=ox.RdfFormat.TRIG)), path.stem)
     return files
+
+
+def _stable(quads: list[ox.Quad], stem: str) -> list[ox.Quad]:
+    """Blank nodes numbered in the order they appear (the parser's labels are random), with
+    the file in the label: the build reads files apart but keeps the labels they write."""
+    labels: dict[str, ox.BlankNode] = {}
+
+    def label(term: Term) -> Term:
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term.value, ox.BlankNode(f"{stem}b{len(labels)}"))
+        return term
+
+    return [
+        ox.Quad(label(q.subject), q.predicate, label(q.object), q.graph_name)  # type: ignore[arg-type]
+        for q in quads
+    ]
 
 
 class Replica:
