@@ -113,13 +113,24 @@ def build_release(size: int) -> tuple[Path, dict[str, object]]:
 
 
 def latencies(ask: object, queries: dict[str, str], reps: int, budget_s: float) -> list[float]:
-    """Each query of the mix ``reps`` times (fewer if the budget runs out); all samples."""
+    """Each query of the mix ``reps`` times (fewer if the budget runs out); all samples.
+
+    A query that fails or times out counts at the time it took (a lower bound), and is not
+    asked again: one stuck query must not stop the run.
+    """
     samples: list[float] = []
     deadline = time.perf_counter() + budget_s
+    failed: set[str] = set()
     for _ in range(reps):
-        for query in queries.values():
+        for name, query in queries.items():
+            if name in failed:
+                continue
             started = time.perf_counter()
-            ask(query)  # type: ignore[operator]
+            try:
+                ask(query)  # type: ignore[operator]
+            except httpx.HTTPError as error:
+                failed.add(name)
+                print(f"  {name} failed: {error!r}", file=sys.stderr, flush=True)
             samples.append(time.perf_counter() - started)
         if time.perf_counter() > deadline:
             break
@@ -154,7 +165,7 @@ async def _throughput(
     deadline = time.perf_counter() + seconds
     sent = 0
     limits = httpx.Limits(max_connections=connections)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=20, limits=limits) as client:
 
         async def worker() -> None:
             nonlocal ok, failed, sent
@@ -228,7 +239,8 @@ def bench_size(size: int, args: argparse.Namespace, peer: bool) -> dict[str, obj
     if peer:
         command = [peer_python(), str(PROJECT_ROOT / "bench" / "peer_rdflib.py"),
                    str(release / "bomay.nq.gz")]  # fmt: skip
-        with process_server(command) as (url, start_s), httpx.Client(timeout=300) as client:
+        timeout = httpx.Timeout(args.peer_timeout_s)
+        with process_server(command) as (url, start_s), httpx.Client(timeout=timeout) as client:
             row["peer_start_s"] = start_s
             ask = http_asker(url, client)
             row["peer_latency"] = summary(latencies(ask, queries, args.reps, args.seconds * 3))
@@ -323,9 +335,13 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=20, help="repetitions of the mix")
     parser.add_argument("--seconds", type=float, default=8, help="time budget per load run")
     parser.add_argument("--no-peer", action="store_true", help="skip rdflib-endpoint")
+    parser.add_argument("--peer-timeout-s", type=float, default=20, help="per request")
     args = parser.parse_args()
     sizes = [*args.sizes, *([1_000_000] if args.large else [])]
-    rows = [bench_size(s, args, peer=not args.no_peer and s <= 100_000) for s in sizes]
+    rows = []
+    for size in sizes:
+        rows.append(bench_size(size, args, peer=not args.no_peer and size <= 100_000))
+        (WORK / f"row-{size}.json").write_text(json.dumps(rows[-1], default=str))
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}\n")
     print_tables(rows)
     (WORK / "last-run.json").write_text(json.dumps(rows, indent=1, default=str))
