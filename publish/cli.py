@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import pyoxigraph as ox
 import typer
 import uvicorn
@@ -21,6 +22,8 @@ from publish.build.release import STEPS, ReleaseWriteError, ValidationFailedErro
 from publish.build.validate import Report
 from publish.integrity import verify
 from publish.rdf import serialize
+from publish.remote_load import load_release
+from publish.remote_store import RemoteStoreError
 from publish.serve.app import create_app
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
@@ -223,6 +226,39 @@ def verify_cmd(release_dir: ReleaseDir = None) -> None:
     """Check every file of the current release against its checksums."""
     folder = _verified(_settings(release_dir).model_copy(update={"verify_release": True}))
     err.print(f"[green]release {folder.name} is intact[/]")
+
+
+@app.command("load-remote")
+def load_remote(
+    graph_store: Annotated[
+        str | None, typer.Option(help="Graph Store URL (default BOMAY_REMOTE_GRAPH_STORE)")
+    ] = None,
+    release_dir: ReleaseDir = None,
+) -> None:
+    """Load the current release into a remote SPARQL server, one PUT per named graph.
+
+    The user and password come from BOMAY_REMOTE_USER and BOMAY_REMOTE_PASSWORD.
+    """
+    settings = _settings(release_dir)
+    target = graph_store or settings.remote_graph_store
+    if target is None:
+        err.print("[bold red]error[/]: give --graph-store or set BOMAY_REMOTE_GRAPH_STORE")
+        raise typer.Exit(2)
+    auth: httpx.Auth | None = None
+    if settings.remote_user is not None and settings.remote_password is not None:
+        secret = settings.remote_password.get_secret_value()
+        kind = httpx.DigestAuth if settings.remote_auth == "digest" else httpx.BasicAuth
+        auth = kind(settings.remote_user, secret)
+    try:
+        release = open_release(settings)
+        sent = load_release(
+            release, target, auth, timeout_s=settings.query_timeout_s * 20,
+            progress=lambda graph, n: err.print(f"{n:>9} triples → {graph}", highlight=False),
+        )  # fmt: skip
+    except (NoReleaseError, RemoteStoreError) as error:
+        err.print(f"[bold red]error[/]: {error}")
+        raise typer.Exit(2) from error
+    out.print(f"loaded release {release.folder.name} ({sent} triples) into {target}")
 
 
 @app.command()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The base under which the data files are written; the build rebases it to ``base_iri``.
@@ -84,6 +85,29 @@ class Settings(BaseSettings):
     )
     isolate_query_workers: bool = Field(
         True, description="Run query workers in an empty network namespace (Linux)"
+    )
+
+    store: Literal["oxigraph", "remote"] = Field(
+        "oxigraph", description="Query the release's embedded store, or a remote SPARQL server"
+    )
+    remote_endpoint: str | None = Field(
+        None, description="SPARQL endpoint of the remote store (BOMAY_STORE=remote)"
+    )
+    remote_graph_store: str | None = Field(
+        None, description="Graph Store Protocol URL that `bomay load-remote` writes to"
+    )
+    remote_user: str | None = Field(None, description="User for the Graph Store Protocol")
+    remote_password: SecretStr | None = Field(None, description="Its password")
+    remote_auth: Literal["digest", "basic"] = Field(
+        "digest", description="HTTP authentication of the Graph Store Protocol (Virtuoso: digest)"
+    )
+    remote_dataset: Literal["named", "engine"] = Field(
+        "named",
+        description="named: every remote query names the release's graphs (exact union); "
+        "engine: the engine's own default graph (Virtuoso 7.2, see publish/remote_store.py)",
+    )
+    remote_max_response_mb: int = Field(
+        256, gt=0, description="Largest answer read from the remote store"
     )
 
     @field_validator("base_iri", "public_url")

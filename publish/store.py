@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from publish.remote_store import RemoteSpec, RemoteStore
 from publish.settings import Settings
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -70,6 +71,35 @@ class Release:
     @cached_property
     def store(self) -> SparqlStore:
         return OxigraphStore(self.folder / "store")
+
+
+#: How a process opens the store of a release: a folder, or the address of a remote server.
+StoreSpec = Path | RemoteSpec
+
+
+def store_spec(settings: Settings, release: Release) -> StoreSpec:
+    """The backend ``settings.store`` chooses, for this release."""
+    if settings.store == "oxigraph":
+        return release.folder / "store"
+    if settings.remote_endpoint is None:
+        raise ValueError("BOMAY_STORE=remote needs BOMAY_REMOTE_ENDPOINT")
+    return RemoteSpec(
+        endpoint=settings.remote_endpoint,
+        graphs=tuple(release_graphs(release.manifest)),
+        release_id=release.folder.name,
+        timeout_s=settings.query_timeout_s,
+        max_bytes=settings.remote_max_response_mb << 20,
+        dataset=settings.remote_dataset,
+    )
+
+
+def open_store(spec: StoreSpec) -> SparqlStore:
+    return RemoteStore(spec) if isinstance(spec, RemoteSpec) else OxigraphStore(spec)
+
+
+def release_graphs(manifest: dict[str, Any]) -> list[str]:
+    """The named graphs of a release, from its manifest."""
+    return [str(row["g"]) for row in manifest["stats"]["graphs"]]
 
 
 def open_release(settings: Settings) -> Release:

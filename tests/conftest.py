@@ -91,7 +91,13 @@ MAX_ROWS = 50
 @pytest.fixture(scope="session")
 def server(release: Release, settings: Settings) -> Iterator[str]:
     """A real `bomay serve` process on 127.0.0.1 with small limits, for the whole session."""
-    env = {
+    with running_server(server_env(settings)) as url:
+        yield url
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    """The small limits the endpoint tests expect, whatever the store behind the server."""
+    return {
         "BOMAY_RELEASE_DIR": str(settings.release_dir),
         "BOMAY_QUERY_TIMEOUT_S": str(TIMEOUT_S),
         "BOMAY_MAX_RESULT_ROWS": str(MAX_ROWS),
@@ -99,5 +105,3 @@ def server(release: Release, settings: Settings) -> Iterator[str]:
         "BOMAY_MAX_QUEUED_QUERIES": "1",
         "BOMAY_RATE_LIMIT_PER_MINUTE": "0",  # the suite is one busy client; see test_abuse.py
     }
-    with running_server(env) as url:
-        yield url

@@ -89,7 +89,10 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     derived = derive(store, settings)
     quads = canonical([*loaded.quads, *derived])
     step("validate")
-    report = validate(to_rdflib_graph(quads), load_shapes(settings), loaded.files_by_subject)
+    validated = ox.Store()
+    validated.bulk_extend(quads)
+    shapes = load_shapes(settings)
+    report = validate(to_rdflib_graph(quads), shapes, loaded.files_by_subject, validated)
     if not report.conforms:
         raise ValidationFailedError(report)
     return Checked(quads, loaded, report, reference)

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import SH
 
+from publish.build import shacl_sparql
 from publish.settings import CANONICAL_BASE, Settings
 
 
@@ -53,12 +55,24 @@ def load_shapes(settings: Settings) -> rdflib.Graph:
 
 
 def validate(
-    data: rdflib.Graph, shapes: rdflib.Graph, files_by_subject: Mapping[str, set[str]]
+    data: rdflib.Graph,
+    shapes: rdflib.Graph,
+    files_by_subject: Mapping[str, set[str]],
+    store: ox.Store | None = None,
 ) -> Report:
-    """Validate ``data`` (ontology included, so sh:targetClass follows rdfs:subClassOf)."""
+    """Validate ``data`` (ontology included, so sh:targetClass follows rdfs:subClassOf).
+
+    ``store`` holds the same data for the SPARQL parts of the shapes (built from ``data``
+    when not given); pyshacl checks the rest, without inference: the shapes need none.
+    """
+    if store is None:
+        store = ox.Store()
+        store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    core_shapes, checks = shacl_sparql.prepare(shapes, store)
     conforms, results, _text = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True
     )
+    conforms = shacl_sparql.run(checks, store, results) and conforms
     violations = [
         _violation(result, results, shapes, files_by_subject)
         for result in results.subjects(rdflib.RDF.type, SH.ValidationResult)

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from publish.remote_store import RemoteStoreError
 from publish.store import SparqlStore
 
 Row = TypeVar("Row")
@@ -61,7 +62,10 @@ def run(store: SparqlStore, job: Job) -> Answer | Failure:
         if isinstance(result, ox.QueryTriples):
             return _triples(result, job)
         return _solutions(result, job)
-    except (SyntaxError, ValueError, OSError) as error:
+    except RemoteStoreError as error:
+        return Failure(str(error), 502)
+    except (SyntaxError, ValueError, OSError, RuntimeError) as error:
+        # RuntimeError: pyoxigraph refuses what it cannot evaluate (an unknown function)
         return Failure(str(error))
 
 

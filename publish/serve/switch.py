@@ -26,7 +26,7 @@ from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
-from publish.store import open_release
+from publish.store import open_release, store_spec
 
 log = logging.getLogger("bomay.switch")
 
@@ -35,16 +35,18 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
     """The state of a server for the current release, and the lock that pins the release."""
     release = open_release(settings)  # refuses to start without a release
     lock = hold(release.folder)
+    # a remote store needs the network: its workers cannot be isolated (see remote_store)
+    isolate = settings.isolate_query_workers and settings.store != "remote"
     pool = QueryPool(
-        release.folder / "store",
+        store_spec(settings, release),
         workers=settings.query_workers,
         max_waiting=settings.max_queued_queries,
-        isolate=settings.isolate_query_workers,
+        isolate=isolate,
         memory_mb=settings.worker_memory_mb,
     )
     try:
         await pool.start()
-        if settings.isolate_query_workers and not pool.isolated:
+        if isolate and not pool.isolated:
             await pool.close()
             raise RuntimeError(
                 "query workers could not be cut off the network (unshare was refused); "

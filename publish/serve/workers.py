@@ -19,11 +19,10 @@ import signal
 import sys
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 
 from publish.serve.execute import Answer, Failure, Job, run
 from publish.serve.isolation import cut_network
-from publish.store import OxigraphStore
+from publish.store import StoreSpec, open_store
 
 log = logging.getLogger("bomay.workers")
 CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
@@ -50,14 +49,18 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
 
 
 def _serve(
-    store_path: str, conn: Connection, isolate: bool, memory_mb: int
+    spec: StoreSpec, conn: Connection, isolate: bool, memory_mb: int
 ) -> None:  # pragma: no cover
     _die_with_parent()
     if memory_mb:  # a query that needs more aborts its own process, not the machine
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     isolated = cut_network() if isolate else False  # before the store starts its threads
-    store = OxigraphStore(Path(store_path))
+    try:
+        store = open_store(spec)
+    except OSError as error:  # a remote store that is down or holds another release
+        conn.send((f"failed: {error}", False))
+        return
     conn.send(("ready", isolated))
     while True:
         try:
@@ -68,10 +71,10 @@ def _serve(
 
 
 class Worker:
-    def __init__(self, store_path: Path, *, isolate: bool, memory_mb: int) -> None:
+    def __init__(self, spec: StoreSpec, *, isolate: bool, memory_mb: int) -> None:
         self.conn, child = CONTEXT.Pipe()
         self.process: BaseProcess = CONTEXT.Process(
-            target=_serve, args=(str(store_path), child, isolate, memory_mb), daemon=True
+            target=_serve, args=(spec, child, isolate, memory_mb), daemon=True
         )
         self.process.start()
         child.close()
@@ -82,8 +85,8 @@ class Worker:
                 f"a query worker exited while starting (exit code {self.process.exitcode}); "
                 "is BOMAY_WORKER_MEMORY_MB too low?"
             ) from error
-        if status != "ready":  # pragma: no cover
-            raise RuntimeError("query worker did not start")
+        if status != "ready":
+            raise RuntimeError(f"a query worker could not open the store: {status}")
 
     def ask(self, job: Job, timeout_s: float) -> Answer | Failure:
         """Blocking: send a job and wait for its answer (called from a thread)."""
@@ -109,9 +112,9 @@ class Worker:
 
 class QueryPool:
     def __init__(
-        self, store_path: Path, *, workers: int, max_waiting: int, isolate: bool, memory_mb: int = 0
+        self, spec: StoreSpec, *, workers: int, max_waiting: int, isolate: bool, memory_mb: int = 0
     ) -> None:
-        self._store_path = store_path
+        self._spec = spec
         self._isolate = isolate
         self._memory_mb = memory_mb
         self.isolated = False
@@ -175,7 +178,7 @@ class QueryPool:
 
     async def _spawn(self) -> Worker:
         return await asyncio.to_thread(
-            Worker, self._store_path, isolate=self._isolate, memory_mb=self._memory_mb
+            Worker, self._spec, isolate=self._isolate, memory_mb=self._memory_mb
         )
 
     async def _replace(self, dead: Worker) -> None:
