@@ -4,7 +4,9 @@ Two IRIs name one entity here when they differ only by case or Vietnamese diacri
 (``agency/kien-an`` and ``agency/Kiến-An``: the slug rules fold both to the same), or when
 they have the same type and the same ``@vi`` preferred label, and (for concepts) the same
 schemes. Concepts of different schemes may share a label ("Đầu mối" is a unit and an
-indicator), so the schemes are part of what must differ.
+indicator), so the schemes are part of what must differ. Official codes settle the question
+the other way: two places with different codes are two units even when their names match
+(Phường Nam Sơn of An Dương and Phường Nam Sơn of Kiến An).
 """
 
 from __future__ import annotations
@@ -15,25 +17,27 @@ from typing import cast
 import pyoxigraph as ox
 
 from publish.build.load import DataError, Loaded
-from publish.iris import fold
+from publish.iris import Iris, fold
+from publish.rdf import sparql_prologue
 
 SAME_LABEL_AND_TYPE = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?a ?b ?label WHERE {
   ?a a ?type ; skos:prefLabel ?label .
   ?b a ?type ; skos:prefLabel ?label .
   FILTER(isIRI(?a) && isIRI(?b) && STR(?a) < STR(?b) && LANGMATCHES(LANG(?label), "vi"))
   FILTER NOT EXISTS { ?a skos:inScheme ?s FILTER NOT EXISTS { ?b skos:inScheme ?s } }
   FILTER NOT EXISTS { ?b skos:inScheme ?s FILTER NOT EXISTS { ?a skos:inScheme ?s } }
+  FILTER NOT EXISTS { ?a bomay:unitCode ?ca . ?b bomay:unitCode ?cb FILTER(!sameTerm(?ca, ?cb)) }
 } ORDER BY ?a ?b"""
 
 
-def refuse_duplicates(store: ox.Store, loaded: Loaded, resources: str) -> None:
+def refuse_duplicates(store: ox.Store, loaded: Loaded, iris: Iris) -> None:
     """Raise DataError naming each pair of IRIs for one entity and the files that use them.
 
     Case matters in the ontology (``def#Evidence`` the class, ``def#evidence`` the property),
-    so the case and accent rule applies to the resources minted under ``resources`` only.
+    so the case and accent rule applies to the resources minted under the base only.
     """
+    resources = iris.resource("")
     pairs: list[tuple[str, str, str]] = []
     by_folded: dict[str, list[str]] = defaultdict(list)
     for iri in sorted(i for i in loaded.files_by_subject if i.startswith(resources)):
@@ -41,7 +45,10 @@ def refuse_duplicates(store: ox.Store, loaded: Loaded, resources: str) -> None:
     for same in by_folded.values():
         pairs += [(same[0], other, "they differ only by case or accents") for other in same[1:]]
     result = cast(
-        ox.QuerySolutions, store.query(SAME_LABEL_AND_TYPE, use_default_graph_as_union=True)
+        ox.QuerySolutions,
+        store.query(
+            sparql_prologue(iris.vocab) + SAME_LABEL_AND_TYPE, use_default_graph_as_union=True
+        ),
     )
     for row in result:
         label = row["label"].value

@@ -84,7 +84,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     loaded.quads.extend(reference.quads)
     store = ox.Store()
     store.bulk_extend(loaded.quads)
-    refuse_duplicates(store, loaded, Iris(settings.base_iri).resource(""))
+    refuse_duplicates(store, loaded, Iris(settings.base_iri))
     step("derive")
     derived = derive(store, settings)
     quads = canonical([*loaded.quads, *derived])
