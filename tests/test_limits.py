@@ -146,7 +146,10 @@ def test_cors_without_credentials(server: str) -> None:
 def test_a_slow_upload_is_cut_off(strict_server: str) -> None:
     """A body promised but sent a byte at a time gets 408 once the body time limit passes."""
     host, port = strict_server.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
+    # its own loopback address: the rate-limit test may have spent 127.0.0.1's requests
+    with socket.create_connection(
+        (host, int(port)), timeout=30, source_address=("127.0.0.2", 0)
+    ) as sock:
         sock.sendall(
             b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
             b"Content-Length: 1000\r\n\r\nASK"

@@ -207,7 +207,7 @@ def test_a_server_refuses_another_release(loaded: dict[str, str], release: Relea
     try:
         with (
             pytest.raises(ServerDidNotStartError, match="does not hold release"),
-            running_server(loaded, start_timeout_s=30),
+            running_server(loaded, start_timeout_s=120),
         ):
             pass
     finally:
@@ -215,6 +215,6 @@ def test_a_server_refuses_another_release(loaded: dict[str, str], release: Relea
     down = {**loaded, "BOMAY_REMOTE_ENDPOINT": "http://127.0.0.1:9/sparql"}
     with (
         pytest.raises(ServerDidNotStartError, match="did not answer"),
-        running_server(down, start_timeout_s=30),
+        running_server(down, start_timeout_s=120),
     ):
         pass
