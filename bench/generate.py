@@ -5,11 +5,12 @@
 The real data in ``data/`` is the template: each replica is a copy of every article file
 and of the inference graphs, with every resource IRI moved under a replica segment
 (``id/agency/x0003/hai-phong/…``; replica 0 is the real data itself), labels numbered,
-blank nodes renamed and figures scaled by a seeded factor. Vocabulary concepts, schemes
-and the figures' dataset stay shared, as in a real, larger release. So the synthetic data
-has the real proportions of agencies at every level, change events, directives, posts,
-observations and quoted sources, follows the ontology, and passes the shapes (the build
-validates it). Nothing in it is a fact: it exists only to measure.
+blank nodes renamed and figures scaled by a seeded factor. Vocabulary concepts, schemes,
+the figures' dataset and the places (the build matches them with the reference packages,
+``data/reference/``, which is copied along) stay shared, as in a real, larger release. So
+the synthetic data has the real proportions of agencies at every level, change events,
+directives, posts, observations and quoted sources, follows the ontology, and passes the
+shapes (the build validates it). Nothing in it is a fact: it exists only to measure.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from publish.settings import CANONICAL_BASE, PROJECT_ROOT
 DATA = PROJECT_ROOT / "data"
 ID = f"{CANONICAL_BASE}id/"
 GRAPH = f"{CANONICAL_BASE}graph/"
-SHARED_KINDS = ("concept", "scheme", "dataset")
+SHARED_KINDS = ("concept", "scheme", "dataset", "place")  # places: reference data, one set
 LABELS = {
     f"{PREFIXES['skos']}prefLabel",
     f"{PREFIXES['skos']}altLabel",
@@ -112,7 +113,10 @@ class Replica:
             predicate = q.predicate
             subject = self.term(q.subject, predicate)  # type: ignore[arg-type]
             graph = self.iri(q.graph_name)  # type: ignore[arg-type]
-            out.append(ox.Quad(subject, predicate, self.term(q.object, predicate), graph))  # type: ignore[arg-type]
+            # a shared resource (a place, a concept) keeps its own statements as they are
+            shared = subject == q.subject and isinstance(subject, ox.NamedNode)
+            obj = q.object if shared else self.term(q.object, predicate)  # type: ignore[arg-type]
+            out.append(ox.Quad(subject, predicate, obj, graph))  # type: ignore[arg-type]
         return out
 
 
@@ -131,6 +135,7 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    shutil.copytree(DATA / "reference", out / "reference")
     prefixes = {**PREFIXES, "id": ID}
     for index in range(replicas):
         replica = Replica(index, seed)

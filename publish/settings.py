@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     )
     max_result_rows: int = Field(10_000, gt=0, description="Rows or triples before truncation")
     max_result_bytes: int = Field(
-        16 << 20, gt=0, description="Largest answer body before rows are cut"
+        16 << 20, ge=1024, description="Largest answer body before rows are cut"
     )
     rate_limit_per_minute: int = Field(
         600, ge=0, description="Requests per minute from one client address (0: no limit)"

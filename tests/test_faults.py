@@ -88,9 +88,13 @@ def test_a_build_killed_at_any_step_leaves_current_untouched(
 FULL_DISK = """
 import resource, signal
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
-resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+unlimited = resource.getrlimit(resource.RLIMIT_FSIZE)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, unlimited[1]))
 from publish.cli import app
-app(["build"])
+try:
+    app(["build"])
+finally:  # the build is over: coverage may write its data file at exit
+    resource.setrlimit(resource.RLIMIT_FSIZE, unlimited)
 """
 
 

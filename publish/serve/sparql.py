@@ -35,6 +35,9 @@ router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 TRUNCATED = "https://w3id.org/bomay/def#resultsTruncated"
+XML_MARK = f'<link href="{TRUNCATED}"/>'.encode()
+#: Bytes the truncation mark may add to a body, so that a marked answer still fits the cap.
+MARK_ROOM = max(len(XML_MARK), len(json.dumps({"link": [TRUNCATED]})))
 DISCONNECT_POLL_S = 0.25
 
 
@@ -132,9 +135,9 @@ def _mark_truncated(answer: Answer) -> bytes:
     if answer.media_type == "application/sparql-results+json":
         document = json.loads(answer.body)
         document["head"]["link"] = [TRUNCATED]
-        return json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if answer.media_type == "application/sparql-results+xml":
-        return answer.body.replace(b"<head>", f'<head><link href="{TRUNCATED}"/>'.encode(), 1)
+        return answer.body.replace(b"<head>", b"<head>" + XML_MARK, 1)
     return answer.body
 
 
@@ -165,7 +168,7 @@ async def sparql(request: Request, state: StateDep) -> Response:
         default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
         job = Job(
             protocol.query, media_type, settings.max_result_rows, default, named,
-            max_bytes=settings.max_result_bytes,
+            max_bytes=settings.max_result_bytes - MARK_ROOM,
         )  # fmt: skip
         result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
