@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from bench.generate import generate
 from publish.rdf import sparql_prologue
-from publish.serve.launch import free_port, running_server
+from publish.serve.launch import free_port, running_server, stop
 from publish.settings import PROJECT_ROOT
 
 WORK = PROJECT_ROOT / "bench" / ".work"
@@ -82,11 +82,7 @@ def process_server(command: list[str], timeout_s: float = 600) -> Iterator[tuple
     try:
         yield url, _wait(url, process, timeout_s)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def peer_python() -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from publish.serve.launch import free_port
+from publish.serve.launch import free_port, stop
 
 BINARY = "virtuoso-t"
 #: A new database's administrator; the server listens on 127.0.0.1 only and is discarded.
@@ -89,12 +89,7 @@ def running_virtuoso(folder: Path, *, start_timeout_s: float = 120) -> Iterator[
             time.sleep(0.3)
         yield Virtuoso(f"{base}/sparql", f"{base}/sparql-graph-crud-auth")
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process, grace_s=30)
 
 
 def _answers(url: str) -> bool:

@@ -63,11 +63,17 @@ def server_process(
                 time.sleep(0.1)
             yield url, process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
+
+
+def stop(process: subprocess.Popen[bytes], grace_s: float = 10) -> None:
+    """Ask a child process to end, and kill it if it has not within ``grace_s``."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace_s)
 
 
 def _healthy(url: str) -> bool:
