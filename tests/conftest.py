@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +107,31 @@ def server_env(settings: Settings) -> dict[str, str]:
         "BOMAY_MAX_QUEUED_QUERIES": "1",
         "BOMAY_RATE_LIMIT_PER_MINUTE": "0",  # the suite is one busy client; see test_abuse.py
     }
+
+
+class Canary:
+    """A listening socket on 127.0.0.1 that a request names as a URL: the service must
+    never connect to it (no SERVICE, FROM or LOAD ever fetches)."""
+
+    def __init__(self, listener: socket.socket) -> None:
+        self.listener = listener
+        self.url = f"http://127.0.0.1:{listener.getsockname()[1]}/graph"
+
+    def heard(self, settle_s: float = 0.5) -> bool:
+        """Whether anything connected (after giving a started fetch time to arrive)."""
+        time.sleep(settle_s)
+        try:
+            connection, _ = self.listener.accept()
+        except BlockingIOError:
+            return False
+        connection.close()
+        return True
+
+
+@pytest.fixture
+def canary() -> Iterator[Canary]:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        listener.setblocking(False)
+        yield Canary(listener)
