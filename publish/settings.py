@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     )
     query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries")
     max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
+    max_queries_per_client: int = Field(
+        2,
+        ge=0,
+        description="Queries one client address may have running or waiting at once, so a "
+        "few clients sending costly queries cannot hold every worker (0: no cap)",
+    )
     cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
     worker_memory_mb: int = Field(
         2048, ge=0, description="Address-space limit of one query worker (0: none)"

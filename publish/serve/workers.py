@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from publish.serve.execute import Answer, Failure, Job, run
+from publish.serve.fairness import query_slot
 from publish.serve.isolation import cut_network
 from publish.store import StoreSpec, open_store
 
@@ -145,11 +146,12 @@ class QueryPool:
             await asyncio.sleep(0.05)
 
     async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
-        self._running += 1
-        try:
-            return await self._run(job, timeout_s)
-        finally:
-            self._running -= 1
+        with query_slot():  # the client's share first: its 429 must not touch the pool
+            self._running += 1
+            try:
+                return await self._run(job, timeout_s)
+            finally:
+                self._running -= 1
 
     async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
         if self._idle.empty() and self._waiting >= self._max_waiting:
