@@ -71,11 +71,31 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         120, gt=0, description="Requests one client may send at once before the rate applies"
     )
-    query_workers: int = Field(2, gt=0, description="Worker processes that evaluate queries")
+    query_workers: int = Field(
+        8,
+        gt=0,
+        description="Worker processes that evaluate queries. More than the cores, so the OS "
+        "time-slices a cheap query beside a runaway one instead of queueing it; each idles at "
+        "about 90 MB but may grow to BOMAY_WORKER_MEMORY_MB, so keep workers times that limit "
+        "below the host's memory (8 times 2 GiB = 16 GiB on a 24 GiB host)",
+    )
     max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
+    max_queries_per_client: int = Field(
+        2,
+        ge=0,
+        description="Queries one client address may have running or waiting at once, so a "
+        "few clients sending costly queries cannot hold every worker (0: no cap)",
+    )
     cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
     worker_memory_mb: int = Field(
         2048, ge=0, description="Address-space limit of one query worker (0: none)"
+    )
+    worker_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="Scheduling niceness added to query workers, so the server process "
+        "answering requests is never starved of CPU by the queries it runs",
     )
     release_poll_s: float = Field(
         5.0, gt=0, description="How often a running server looks for a new current release"

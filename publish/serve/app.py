@@ -22,6 +22,7 @@ from publish import __version__
 from publish.serve import pages, query_ui, resources, sparql
 from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
+from publish.serve.fairness import ClientBusyError, QueriesPerClient
 from publish.serve.i18n import RememberLanguage
 from publish.serve.metrics import Metrics
 from publish.serve.ratelimit import RateLimit
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> FastAPI:
             await app.state.bomay.pool.close()
 
     app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
+    app.add_middleware(QueriesPerClient, per_client=settings.max_queries_per_client)
     # added first, so CORS wraps it: a browser can read the 429 too
     app.add_middleware(
         RateLimit, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
@@ -62,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RememberLanguage)
     app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(PoolBusyError, _busy)
+    app.add_exception_handler(ClientBusyError, _client_busy)
     app.add_exception_handler(QueryTimeoutError, _unavailable)
     app.add_exception_handler(WorkerLostError, _unavailable)
     app.include_router(sparql.router)
@@ -99,6 +102,10 @@ async def _busy(request: Request, error: Exception) -> Response:
     return PlainTextResponse(
         "too many queries at once: try again shortly\n", 429, headers={"Retry-After": "1"}
     )
+
+
+async def _client_busy(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(f"{error}\n", 429, headers={"Retry-After": "1"})
 
 
 async def _unavailable(request: Request, error: Exception) -> Response:

@@ -26,6 +26,7 @@ from publish.serve.checks import QueryRefusedError, check_query
 from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
 from publish.serve.execute import Answer, Failure, Job
+from publish.serve.fairness import ClientBusyError
 from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
@@ -180,6 +181,8 @@ async def sparql(request: Request, state: StateDep) -> Response:
     except PoolBusyError:
         msg = "too many queries at once: try again shortly"
         return _refuse(429, msg, "busy", metrics, {"Retry-After": "1"})
+    except ClientBusyError as error:
+        return _refuse(429, str(error), "client-busy", metrics, {"Retry-After": "1"})
     except ClientGoneError:
         return _refuse(499, "the client went away; its query was stopped", "disconnected", metrics)
     except QueryTimeoutError as error:

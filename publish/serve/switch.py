@@ -43,6 +43,7 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
         max_waiting=settings.max_queued_queries,
         isolate=isolate,
         memory_mb=settings.worker_memory_mb,
+        nice=settings.worker_nice,
     )
     try:
         await pool.start()

@@ -12,19 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
 import logging
 import multiprocessing as mp
+import os
 import resource
 import signal
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import TypeVar
 
 from publish.serve.execute import Answer, Failure, Job, run
+from publish.serve.fairness import query_slot
 from publish.serve.isolation import cut_network
 from publish.store import StoreSpec, open_store
 
 log = logging.getLogger("bomay.workers")
+T = TypeVar("T")
 CONTEXT = mp.get_context("spawn")  # never fork a process that runs threads (uvicorn)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -49,9 +56,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
 
 
 def _serve(
-    spec: StoreSpec, conn: Connection, isolate: bool, memory_mb: int
+    spec: StoreSpec, conn: Connection, isolate: bool, memory_mb: int, nice: int
 ) -> None:  # pragma: no cover
     _die_with_parent()
+    # below the server process: accepting, checking and answering requests gets the CPU
+    # first, and the queries share what is left (after start-up, so a replacement for a
+    # killed worker is ready soon)
+    os.nice(nice)
     if memory_mb:  # a query that needs more aborts its own process, not the machine
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -71,10 +82,10 @@ def _serve(
 
 
 class Worker:
-    def __init__(self, spec: StoreSpec, *, isolate: bool, memory_mb: int) -> None:
+    def __init__(self, spec: StoreSpec, *, isolate: bool, memory_mb: int, nice: int) -> None:
         self.conn, child = CONTEXT.Pipe()
         self.process: BaseProcess = CONTEXT.Process(
-            target=_serve, args=(spec, child, isolate, memory_mb), daemon=True
+            target=_serve, args=(spec, child, isolate, memory_mb, nice), daemon=True
         )
         self.process.start()
         child.close()
@@ -112,9 +123,17 @@ class Worker:
 
 class QueryPool:
     def __init__(
-        self, spec: StoreSpec, *, workers: int, max_waiting: int, isolate: bool, memory_mb: int = 0
+        self,
+        spec: StoreSpec,
+        *,
+        workers: int,
+        max_waiting: int,
+        isolate: bool,
+        memory_mb: int = 0,
+        nice: int = 0,
     ) -> None:
         self._spec = spec
+        self._nice = nice
         self._isolate = isolate
         self._memory_mb = memory_mb
         self.isolated = False
@@ -124,6 +143,10 @@ class QueryPool:
         self._waiting = 0
         self._running = 0  # calls of run() not yet returned, waiting ones included
         self._replacing: set[asyncio.Task[None]] = set()
+        # its own threads, one per worker waiting for an answer and one per worker starting:
+        # asyncio's shared default (cores + 4) would cap the queries running at once below
+        # ``workers`` and make the server's other blocking calls wait behind runaway queries
+        self._threads = ThreadPoolExecutor(2 * workers, thread_name_prefix="bomay-pool")
 
     async def start(self) -> None:
         started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
@@ -136,6 +159,7 @@ class QueryPool:
             await task
         while not self._idle.empty():
             self._idle.get_nowait().kill()
+        self._threads.shutdown(wait=False)
 
     async def drain(self, timeout_s: float) -> None:
         """Wait (at most ``timeout_s``) until no query runs or waits in this pool."""
@@ -145,11 +169,12 @@ class QueryPool:
             await asyncio.sleep(0.05)
 
     async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
-        self._running += 1
-        try:
-            return await self._run(job, timeout_s)
-        finally:
-            self._running -= 1
+        with query_slot():  # the client's share first: its 429 must not touch the pool
+            self._running += 1
+            try:
+                return await self._run(job, timeout_s)
+            finally:
+                self._running -= 1
 
     async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
         if self._idle.empty() and self._waiting >= self._max_waiting:
@@ -163,7 +188,7 @@ class QueryPool:
         finally:
             self._waiting -= 1
         try:
-            answer = await asyncio.to_thread(worker.ask, job, timeout_s)
+            answer = await self._in_thread(functools.partial(worker.ask, job, timeout_s))
         except BaseException:
             # a timeout, a dead worker or a cancelled request: the worker's state is unknown,
             # so stop it and answer at once; reaping it and its replacement happen in the
@@ -176,13 +201,22 @@ class QueryPool:
         self._idle.put_nowait(worker)
         return answer
 
+    async def _in_thread(self, call: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._threads, call)
+
     async def _spawn(self) -> Worker:
-        return await asyncio.to_thread(
-            Worker, self._spec, isolate=self._isolate, memory_mb=self._memory_mb
+        return await self._in_thread(
+            functools.partial(
+                Worker,
+                self._spec,
+                isolate=self._isolate,
+                memory_mb=self._memory_mb,
+                nice=self._nice,
+            )
         )
 
     async def _replace(self, dead: Worker) -> None:
-        await asyncio.to_thread(dead.kill)
+        await self._in_thread(dead.kill)
         for attempt in range(1, 6):
             try:
                 self._idle.put_nowait(await self._spawn())

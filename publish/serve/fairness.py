@@ -1,0 +1,79 @@
+"""A per-client cap on queries in flight, so that a few clients cannot starve the others.
+
+The rate limiter counts requests, not their cost: a client that sends one cross product or
+regex bomb after another stays well under any sane rate, yet each query holds a worker for
+up to the time limit. With a handful of such clients every worker is taken, the waiting line
+fills with everybody else's cheap queries and they get 429. So each client address may have
+at most ``max_queries_per_client`` queries running or waiting at once; beyond that it gets
+429 with ``Retry-After`` at once, and the other clients keep their share of the workers.
+
+The middleware only notes which client a request comes from (keyed on the address as
+uvicorn reports it, like the rate limiter: see ``ratelimit`` for proxies); the pool claims a
+slot for each query it runs (``query_slot``), so every page that queries is counted, and
+nothing that does not query (dumps, static files, health) is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class ClientBusyError(Exception):
+    """This client already has as many queries in flight as it may."""
+
+
+class QueriesPerClient:
+    """ASGI middleware: remembers the client of each request for ``query_slot``."""
+
+    def __init__(self, app: ASGIApp, *, per_client: int) -> None:
+        self.app = app
+        self.per_client = per_client
+        self.in_flight: Counter[str] = Counter()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.per_client <= 0:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = _CLIENT.set((self, client[0] if client else ""))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _CLIENT.reset(token)
+
+    @contextlib.contextmanager
+    def slot(self, key: str) -> Iterator[None]:
+        if self.in_flight[key] >= self.per_client:
+            raise ClientBusyError(
+                f"your address already has {self.per_client} queries running or waiting: "
+                "wait for an answer before sending more"
+            )
+        self.in_flight[key] += 1
+        try:
+            yield
+        finally:
+            self.in_flight[key] -= 1
+            if not self.in_flight[key]:
+                del self.in_flight[key]  # the counter holds only clients with queries in flight
+
+
+#: the cap and client of the request being handled (tasks it starts inherit it)
+_CLIENT: ContextVar[tuple[QueriesPerClient, str] | None] = ContextVar("bomay_client", default=None)
+
+
+@contextlib.contextmanager
+def query_slot() -> Iterator[None]:
+    """Hold one of the current client's query slots (raise ``ClientBusyError`` if none is
+    free); outside a request (the server's own start-up queries) there is no cap."""
+    current = _CLIENT.get()
+    if current is None:
+        yield
+        return
+    cap, key = current
+    with cap.slot(key):
+        yield
