@@ -22,6 +22,8 @@ from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from publish.serve.ratelimit import client_key
+
 
 class ClientBusyError(Exception):
     """This client already has as many queries in flight as it may."""
@@ -39,8 +41,7 @@ class QueriesPerClient:
         if scope["type"] != "http" or self.per_client <= 0:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        token = _CLIENT.set((self, client[0] if client else ""))
+        token = _CLIENT.set((self, client_key(scope)))
         try:
             await self.app(scope, receive, send)
         finally:

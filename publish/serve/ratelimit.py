@@ -33,6 +33,13 @@ class _Bucket:
     updated: float
 
 
+def client_key(scope: Scope) -> str:
+    """The address a client is known by, for the rate limit and the per-client query cap
+    alike (one place to change when a trusted proxy's forwarded address should count)."""
+    client = scope.get("client")
+    return client[0] if client else ""
+
+
 class RateLimit:
     """ASGI middleware: ``per_minute`` requests a minute per client after a ``burst``."""
 
@@ -46,8 +53,7 @@ class RateLimit:
         if scope["type"] != "http" or self.rate <= 0 or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        wait = self.take(client[0] if client else "")
+        wait = self.take(client_key(scope))
         if wait > 0:
             retry = str(max(1, math.ceil(wait)))
             response = PlainTextResponse(
