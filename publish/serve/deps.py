@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.types import ASGIApp
 
+from publish.serve.examples import Example
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
 from publish.serve.search import LABELS_QUERY, LabelIndex
@@ -25,6 +26,7 @@ class State:
     pool: QueryPool
     metrics: Metrics
     dumps: ASGIApp  # the release's files under /dumps
+    examples: list[Example]  # the competency questions, read once per served release
 
     _labels: LabelIndex | None = None
 

@@ -1,5 +1,6 @@
 """The competency questions in ``queries/`` as named examples for the home page and the
-query editor, read at serve time so a new ``.rq`` file shows up without code changes.
+query editor, read when a release is served (start or switch), so a new ``.rq`` file shows up
+without code changes and no request reads the folder.
 
 A file's first line ``# title: …`` is its English title, and the next comment line its
 Vietnamese one; a file without them is titled by its name.

@@ -18,7 +18,6 @@ from starlette.types import Scope
 from publish.rdf import serialize
 from publish.serve import describe, i18n
 from publish.serve.deps import State, StateDep
-from publish.serve.examples import read_examples
 from publish.serve.execute import Answer, Job
 from publish.serve.render import local_path, render
 
@@ -30,6 +29,7 @@ EXTRA_FILES = {
     "SHA256SUMS": "text/plain",
 }
 RESULTS_JSON = "application/sparql-results+json"
+TIMELINE = "cq14-timeline"  # the competency question the timeline page shows
 VOID_TYPES = ("application/rdf+xml", "application/ld+json", "application/n-triples", "text/turtle")
 
 
@@ -75,7 +75,7 @@ async def home(request: Request, state: StateDep) -> HTMLResponse:
             request,
             state,
             sums=_sums(state),
-            questions=read_examples(Path(state.settings.queries_dir)),
+            questions=state.examples,
         )
     )
 
@@ -122,7 +122,7 @@ async def search(
 @router.get("/timeline", response_class=HTMLResponse)
 async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     """Every dated event, oldest first (competency question 14)."""
-    query = (Path(state.settings.queries_dir) / "cq14-timeline.rq").read_text(encoding="utf-8")
+    query = next(e.text for e in state.examples if e.name == TIMELINE)
     answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
     rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
     lang = i18n.choose(request)

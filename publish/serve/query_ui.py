@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse
 from publish.iris import Iris
 from publish.rdf import PREFIXES
 from publish.serve.deps import StateDep
-from publish.serve.examples import read_examples
 from publish.serve.render import render
 
 router = APIRouter()
@@ -28,7 +27,7 @@ POLICY = (
 
 @router.get("/query", response_class=HTMLResponse)
 async def query_page(request: Request, state: StateDep, example: str = "") -> HTMLResponse:
-    examples = read_examples(Path(state.settings.queries_dir))
+    examples = state.examples
     chosen = next((e for e in examples if e.name == example), examples[0] if examples else None)
     config = {
         "endpoint": "/sparql",

@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from publish.integrity import verify
 from publish.inuse import hold
 from publish.serve.deps import State
+from publish.serve.examples import read_examples
 from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import QueryPool
@@ -58,7 +59,8 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
         lock.close()
         raise
     dumps = DumpFiles(release.folder, dump_types(release.manifest))
-    return State(settings, release.manifest, release.folder, pool, metrics, dumps), lock
+    examples = read_examples(Path(settings.queries_dir))
+    return State(settings, release.manifest, release.folder, pool, metrics, dumps, examples), lock
 
 
 async def current_dumps(scope: Scope, receive: Receive, send: Send) -> None:
