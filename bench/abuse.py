@@ -1,8 +1,10 @@
 """Load with abuse: ordinary clients keep querying while others attack; print a table.
 
-    .venv/bin/python bench/abuse.py [--duration-s 30] [--clients 32] [--timeout-s 2]
+    .venv/bin/python -m bench.abuse [--triples 100000] [--duration-s 30] [--clients 32]
 
-Starts `bomay serve` on 127.0.0.1 against the current release (build one first). For
+Starts `bomay serve` on 127.0.0.1 against the current release (build one first), or with
+``--triples N`` against a release of N synthetic triples (bench/generate.py; built into
+bench/.work/ on first use, as bench/run.py does). For
 ``--duration-s`` seconds, ``--clients`` ordinary clients each run small lookups (with a
 short pause, as people and scripts do), while one client of each kind sends cross
 products, regex bombs, deep nesting, long flat chains, 1 MiB bodies and slow uploads.
@@ -17,16 +19,21 @@ query time limit plus ``--slack-s``; anything later, a 500, or a dropped connect
 from __future__ import annotations
 
 import argparse
+import random
 import socket
 import statistics
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
+from bench.run import WORK, build_release
 from publish.serve.launch import running_server
 
 AGENCY = "https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen"
@@ -60,6 +67,12 @@ class Tally:
         if limit is not None and (took > limit or status in ("500", "error")):
             self.late += 1
 
+    def merge(self, other: Tally) -> None:
+        self.latencies += other.latencies
+        self.answered += other.answered
+        self.statuses.update(other.statuses)
+        self.late += other.late
+
 
 def _p(latencies: list[float]) -> list[float]:
     """Percentiles 1..99 in milliseconds (zeros when there are too few to tell)."""
@@ -73,6 +86,12 @@ def client(address: str) -> httpx.Client:
 
 
 def ordinary(url: str, address: str, stop: float, tally: Tally, pause_s: float) -> None:
+    """One person or script: a lookup, a pause of 0.5 to 1.5 times ``pause_s``, again.
+
+    The first query waits a random share of the pause too, so that the clients do not
+    march in step (32 queries landing in the same millisecond, every round)."""
+    jitter = random.Random(address)  # noqa: S311 - spreads load, not a secret
+    time.sleep(jitter.uniform(0, pause_s))
     with client(address) as http:
         n = 0
         while time.monotonic() < stop:
@@ -84,18 +103,30 @@ def ordinary(url: str, address: str, stop: float, tally: Tally, pause_s: float) 
             except httpx.HTTPError:
                 status = "error"
             tally.add(status, time.perf_counter() - started, None)
-            time.sleep(pause_s)
+            time.sleep(jitter.uniform(0.5, 1.5) * pause_s)
 
 
-def abusive(
-    send: Callable[[httpx.Client], httpx.Response], address: str, stop: float, tally: Tally,
-    limit: float,
-) -> None:  # fmt: skip
+def ordinary_group(url: str, addresses: list[str], stop: float, pause_s: float) -> Tally:
+    """Some ordinary clients, as threads of one process (the caller runs several such
+    processes: one Python process timing 32 clients would measure its own GIL)."""
+    tally = Tally()
+    threads = [
+        threading.Thread(target=ordinary, args=(url, address, stop, tally, pause_s))
+        for address in addresses
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return tally
+
+
+def abusive(send: Send, url: str, address: str, stop: float, tally: Tally, limit: float) -> None:
     with client(address) as http:
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                status = str(send(http).status_code)
+                status = str(send(http, url).status_code)
             except httpx.HTTPError:
                 status = "error"
             tally.add(status, time.perf_counter() - started, limit)
@@ -127,66 +158,105 @@ def slow_upload(url: str, address: str, stop: float, tally: Tally, limit: float)
         tally.add(status, time.perf_counter() - started, limit)
 
 
-def post(query: str) -> Callable[[httpx.Client], httpx.Response]:
-    return lambda http: http.post(f"{URL[0]}/sparql", data={"query": query})
+Send = Callable[[httpx.Client, str], httpx.Response]
 
 
-URL = [""]
+def form(query: str) -> Send:
+    return lambda http, url: http.post(f"{url}/sparql", data={"query": query})
+
+
+def body(query: str) -> Send:
+    return lambda http, url: http.post(
+        f"{url}/sparql", content=query.encode(), headers={"Content-Type": SPARQL_QUERY}
+    )
+
+
+SPARQL_QUERY = "application/sparql-query"
+#: key on the command line: (name in the table, how to send one); "slow" is slow_upload
+ATTACKS: dict[str, tuple[str, Send | None]] = {
+    "cross": ("cross product", form(CROSS)),
+    "regex": ("regex bomb", form(REGEX)),
+    "deep": ("deep nesting", form(DEEP)),
+    "chain": ("flat chain", form(CHAIN)),
+    "mib": ("1 MiB body", body(MIB)),
+    "slow": ("slow upload", None),
+}
+
+
+def synthetic_release(triples: int) -> Path:
+    """The release folder of ``triples`` synthetic triples, built on first use."""
+    dist = WORK / f"dist-{triples}"
+    if not (dist / "current").exists():
+        dist, _ = build_release(triples)
+    return dist
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--triples", type=int, default=0, help="0: the current release")
     parser.add_argument("--duration-s", type=float, default=30)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--pause-s", type=float, default=0.25, help="between ordinary queries")
+    parser.add_argument("--client-processes", type=int, default=4, help="for ordinary clients")
     parser.add_argument("--timeout-s", type=float, default=2.0, help="the query time limit")
     parser.add_argument("--body-timeout-s", type=float, default=5.0)
     parser.add_argument("--slack-s", type=float, default=2.0)
     parser.add_argument("--no-abuse", action="store_true", help="the baseline: ordinary only")
+    parser.add_argument(
+        "--attacks", default=",".join(ATTACKS), help=f"a comma list of {', '.join(ATTACKS)}"
+    )
     args = parser.parse_args()
     env = {
         "BOMAY_QUERY_TIMEOUT_S": str(args.timeout_s),
         "BOMAY_REQUEST_BODY_TIMEOUT_S": str(args.body_timeout_s),
     }
+    if args.triples:
+        env["BOMAY_RELEASE_DIR"] = str(synthetic_release(args.triples))
     limit = args.timeout_s + args.slack_s
     with running_server(env) as url:
-        URL[0] = url
         stop = time.monotonic() + args.duration_s
         tallies: dict[str, Tally] = {}
         threads = []
-        ordinary_tally = tallies["ordinary queries"] = Tally()
-        for i in range(args.clients):
-            threads.append(threading.Thread(
-                target=ordinary, args=(url, f"127.0.1.{i + 1}", stop, ordinary_tally, args.pause_s)
-            ))  # fmt: skip
-        attacks = {
-            "cross product": post(CROSS),
-            "regex bomb": post(REGEX),
-            "deep nesting": post(DEEP),
-            "flat chain": post(CHAIN),
-            "1 MiB body": lambda http: http.post(
-                f"{url}/sparql", content=MIB.encode(),
-                headers={"Content-Type": "application/sparql-query"},
-            ),
-        }  # fmt: skip
-        for i, (name, send) in enumerate([] if args.no_abuse else attacks.items()):
+        tallies["ordinary queries"] = Tally()
+        addresses = [f"127.0.1.{i + 1}" for i in range(args.clients)]
+        groups = ProcessPoolExecutor(args.client_processes)
+        ordinary_runs = [
+            groups.submit(ordinary_group, url, addresses[i :: args.client_processes], stop,
+                          args.pause_s)
+            for i in range(args.client_processes)
+        ]  # fmt: skip
+        chosen = [] if args.no_abuse else args.attacks.split(",")
+        for i, key in enumerate(chosen, start=1):
+            name, send = ATTACKS[key]
             tallies[name] = Tally()
-            threads.append(threading.Thread(
-                target=abusive, args=(send, f"127.0.2.{i + 1}", stop, tallies[name], limit)
-            ))  # fmt: skip
-        if not args.no_abuse:
-            tallies["slow upload"] = Tally()
-            body_limit = args.body_timeout_s + args.slack_s
-            threads.append(threading.Thread(
-                target=slow_upload,
-                args=(url, "127.0.2.99", stop, tallies["slow upload"], body_limit),
-            ))  # fmt: skip
+            address = f"127.0.2.{i}"
+            if send is None:
+                body_limit = args.body_timeout_s + args.slack_s
+                thread = threading.Thread(
+                    target=slow_upload, args=(url, address, stop, tallies[name], body_limit)
+                )
+            else:
+                thread = threading.Thread(
+                    target=abusive, args=(send, url, address, stop, tallies[name], limit)
+                )
+            threads.append(thread)
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        for run in ordinary_runs:
+            tallies["ordinary queries"].merge(run.result())
+        groups.shutdown()
         health = httpx.get(f"{url}/health", timeout=30).json()["status"]
-    print(f"{args.duration_s:g} s, {args.clients} ordinary clients, query limit "
+        refusals = {
+            sample.labels["reason"]: int(sample.value)
+            for family in text_string_to_metric_families(httpx.get(f"{url}/metrics").text)
+            if family.name == "bomay_refusals"
+            for sample in family.samples
+            if sample.name == "bomay_refusals_total"
+        }
+    size = f"{args.triples:,} synthetic triples" if args.triples else "the current release"
+    print(f"{size}, {args.duration_s:g} s, {args.clients} ordinary clients, query limit "
           f"{args.timeout_s:g} s, body limit {args.body_timeout_s:g} s, "
           f"slack {args.slack_s:g} s\n")  # fmt: skip
     print("| clients | requests | answers | p50 ms | p99 ms | p99 ms of 200s | refused or stopped"
@@ -199,7 +269,7 @@ def main() -> None:
             verdict = "n/a"
         print(f"| {name} | {len(tally.latencies)} | {answers} | {q[49]:.0f} | {q[98]:.0f} "
               f"| {ok[98]:.0f} | {verdict} |")  # fmt: skip
-    print(f"\nhealth after the run: {health}")
+    print(f"\nhealth after the run: {health}; refusals by reason: {refusals}")
 
 
 if __name__ == "__main__":

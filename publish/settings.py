@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(
         2048, ge=0, description="Address-space limit of one query worker (0: none)"
     )
+    demote_query_after_s: float = Field(
+        0.2,
+        gt=0,
+        description="A query still running after this long drops to the idle CPU class, so "
+        "cheap queries overtake runaway ones; its worker is replaced when it ends",
+    )
     worker_nice: int = Field(
         10,
         ge=0,

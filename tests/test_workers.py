@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,18 +13,27 @@ import pytest
 
 from conftest import Canary
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.workers import QueryPool, QueryTimeoutError, WorkerLostError
+from publish.serve.workers import QueryPool, QueryTimeoutError, Worker, WorkerLostError
 from publish.store import Release
 
 JSON = "application/sparql-results+json"
 ASK = Job("ASK { ?s ?p ?o }", JSON, 1)
+# about 1.5 s on the test release: long enough to be demoted, short enough to finish
+LONG = Job("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?b ?f }", JSON, 10)
 CROSS = Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a", JSON, 10)
 
 
 @asynccontextmanager
-async def pool_of_one(release: Release, memory_mb: int = 0) -> AsyncIterator[QueryPool]:
+async def pool_of_one(
+    release: Release, memory_mb: int = 0, demote_after_s: float = math.inf
+) -> AsyncIterator[QueryPool]:
     pool = QueryPool(
-        release.folder / "store", workers=1, max_waiting=1, isolate=True, memory_mb=memory_mb
+        release.folder / "store",
+        workers=1,
+        max_waiting=1,
+        isolate=True,
+        memory_mb=memory_mb,
+        demote_after_s=demote_after_s,
     )
     await pool.start()
     try:
@@ -80,3 +92,40 @@ def test_memory_limit_stops_a_runaway_query_before_the_time_limit(release: Relea
             return await pool.run(ASK, 30)
 
     assert isinstance(asyncio.run(scenario()), Answer)
+
+
+def test_a_long_query_drops_to_idle_priority_and_its_worker_is_replaced(
+    release: Release,
+) -> None:
+    async def scenario() -> tuple[int, int, Answer | Failure, Worker, Worker]:
+        async with pool_of_one(release, demote_after_s=0.05) as pool:
+            first = await pool._idle.get()  # reach in: to watch the worker from outside
+            pool._idle.put_nowait(first)
+            before = os.sched_getscheduler(first.process.pid or 0)
+            running = asyncio.ensure_future(pool.run(LONG, 60))
+            await asyncio.sleep(0.5)
+            during = os.sched_getscheduler(first.process.pid or 0)
+            answer = await running
+            replacement = await asyncio.wait_for(pool._idle.get(), 30)
+            pool._idle.put_nowait(replacement)
+            return before, during, answer, first, replacement
+
+    before, during, answer, first, replacement = asyncio.run(scenario())
+    assert (before, during) == (os.SCHED_OTHER, os.SCHED_IDLE)
+    assert isinstance(answer, Answer)  # it still finished, with its count
+    assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
+    assert not first.process.is_alive() and replacement is not first
+    assert not replacement.demoted
+
+
+def test_a_quick_query_keeps_its_worker_and_priority(release: Release) -> None:
+    async def scenario() -> tuple[Worker, Worker]:
+        async with pool_of_one(release, demote_after_s=5) as pool:
+            first = await pool._idle.get()
+            pool._idle.put_nowait(first)
+            await pool.run(ASK, 30)
+            return first, await pool._idle.get()
+
+    first, after = asyncio.run(scenario())
+    assert after is first and not after.demoted
+    assert os.sched_getscheduler(after.process.pid or 0) == os.SCHED_OTHER

@@ -46,7 +46,9 @@ class State:
         return self._labels
 
 
-def get_state(request: Request) -> State:
+async def get_state(request: Request) -> State:
+    # async, though it awaits nothing: FastAPI runs a plain function dependency in a thread,
+    # and that hand-over cost more than the rest of a small query's handling
     state: State = request.app.state.bomay
     return state
 

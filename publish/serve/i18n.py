@@ -128,7 +128,13 @@ class RememberLanguage:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        lang = QueryParams(scope.get("query_string", b"").decode("latin-1")).get("lang")
+        query_string: bytes = scope.get("query_string", b"")
+        # most requests name no language: skip parsing their (maybe long) query string
+        lang = (
+            QueryParams(query_string.decode("latin-1")).get("lang")
+            if b"lang" in query_string
+            else None
+        )
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -45,6 +45,7 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
         isolate=isolate,
         memory_mb=settings.worker_memory_mb,
         nice=settings.worker_nice,
+        demote_after_s=settings.demote_query_after_s,
     )
     try:
         await pool.start()
