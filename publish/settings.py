@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(
         120, gt=0, description="Requests one client may send at once before the rate applies"
     )
+    rate_limit_refusal_cost: float = Field(
+        10,
+        ge=0,
+        description="How many requests more a request costs when it is refused as too big, "
+        "too deep or too slow (400 from the checker, 408, 413, a timed-out or killed query), "
+        "so a client that keeps sending such requests slows down; engine errors such as a "
+        "typo cost no more",
+    )
     query_workers: int = Field(
         8,
         gt=0,

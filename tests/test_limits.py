@@ -96,7 +96,10 @@ def test_limits_over_http(strict_server: str) -> None:
     """Chains get 400 with the reason, a big answer is cut by bytes, a busy client gets 429."""
     url = f"{strict_server}/sparql"
     short_chain = "ASK { FILTER(1" + " + 1" * 300 + " > 0) }"
-    chain = httpx.post(url, data={"query": short_chain}, timeout=30)
+    # from its own address: a refused query costs more than one request of the rate limit
+    other_address = httpx.HTTPTransport(local_address="127.0.0.5")
+    with httpx.Client(transport=other_address, timeout=30) as other:
+        chain = other.post(url, data={"query": short_chain})
     assert chain.status_code == 400 and "more than 500 terms" in chain.text
     big = httpx.get(url, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=30)
     assert big.status_code == 200 and len(big.content) <= 2000
@@ -117,6 +120,35 @@ def test_rate_limit_refills_at_the_configured_rate() -> None:
     assert limit.take("b", now=0) == 0  # another client has its own bucket
     assert limit.take("a", now=1.0) == 0  # one token a second
     assert limit.take("a", now=1.5) == pytest.approx(0.5)
+
+
+def test_refused_requests_cost_more_and_typos_do_not(strict_server: str) -> None:
+    """Burst 3: one query the checker refuses spends it all (and puts the client in debt),
+    while a client making typos keeps its three requests (each on its own address)."""
+
+    def from_address(address: str) -> httpx.Client:
+        transport = httpx.HTTPTransport(local_address=address)
+        return httpx.Client(base_url=strict_server, transport=transport, timeout=30)
+
+    chain = "ASK { FILTER(1" + " + 1" * 600 + " > 0) }"
+    with from_address("127.0.0.3") as abusive, from_address("127.0.0.4") as clumsy:
+        refused = abusive.post("/sparql", data={"query": chain})
+        after_refusal = abusive.get("/sparql", params={"query": "ASK {}"})
+        typos = [clumsy.get("/sparql", params={"query": "ASK {"}) for _ in range(2)]
+        after_typos = clumsy.get("/sparql", params={"query": "ASK {}"})
+    assert refused.status_code == 400
+    assert after_refusal.status_code == 429
+    # in debt down to minus a burst: (1 + 3) tokens at 6 a minute
+    assert int(after_refusal.headers["retry-after"]) == 40
+    assert [t.status_code for t in typos] == [400, 400] and after_typos.status_code == 200
+
+
+def test_spending_stops_at_minus_a_burst() -> None:
+    limit = RateLimit(lambda *a: None, per_minute=60, burst=2)  # type: ignore[arg-type]
+    limit.spend("a", 10)  # an unknown client: nothing to charge yet
+    assert limit.take("a", now=0) == 0
+    limit.spend("a", 100)
+    assert limit.take("a", now=0) == pytest.approx(3.0)  # from -2 back to 1 token
 
 
 def test_cors_without_credentials(server: str) -> None:

@@ -11,12 +11,17 @@ proxies it trusts (``--forwarded-allow-ips``, by default 127.0.0.1). So either r
 on the same host (trusted by default) or name it in ``FORWARDED_ALLOW_IPS``; otherwise all
 clients share one bucket. Never trust forwarded headers from everyone: a client could then
 pick a new address for every request.
+
+A request the endpoint refuses as too big, too deep or too slow costs its client more
+(``charge``): a script that keeps sending them is slowed to one every few seconds, while a
+client whose queries are answered never notices.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from starlette.responses import PlainTextResponse
@@ -53,7 +58,8 @@ class RateLimit:
         if scope["type"] != "http" or self.rate <= 0 or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        wait = self.take(client_key(scope))
+        key = client_key(scope)
+        wait = self.take(key)
         if wait > 0:
             retry = str(max(1, math.ceil(wait)))
             response = PlainTextResponse(
@@ -63,7 +69,11 @@ class RateLimit:
             )
             await response(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        token = _CURRENT.set((self, key))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _CURRENT.reset(token)
 
     def take(self, key: str, now: float | None = None) -> float:
         """Spend a token of ``key``'s bucket: 0 if there was one, else seconds to wait."""
@@ -80,6 +90,13 @@ class RateLimit:
             return 0.0
         return (1 - bucket.tokens) / self.rate
 
+    def spend(self, key: str, tokens: float) -> None:
+        """Take ``tokens`` more from ``key``'s bucket, into debt down to minus a burst (so
+        the wait it earns is bounded: at most two bursts' worth of refill)."""
+        bucket = self.buckets.get(key)
+        if bucket is not None:
+            bucket.tokens = max(-self.burst, bucket.tokens - tokens)
+
     def _prune(self, now: float) -> None:
         """Forget buckets that have refilled; if too many are still active (addresses are
         cheap in IPv6), forget them all: memory stays bounded, and only the rate is lost."""
@@ -90,3 +107,16 @@ class RateLimit:
         }
         if len(self.buckets) >= PRUNE_AT:
             self.buckets.clear()
+
+
+#: the limiter and client of the request being handled, for ``charge``
+_CURRENT: ContextVar[tuple[RateLimit, str] | None] = ContextVar("bomay_rate", default=None)
+
+
+def charge(tokens: float) -> None:
+    """Take ``tokens`` more from the bucket of the client being answered (nothing outside
+    a request, or when rate limiting is off)."""
+    current = _CURRENT.get()
+    if current is not None:
+        limiter, key = current
+        limiter.spend(key, tokens)

@@ -30,6 +30,7 @@ from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import ClientBusyError
 from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
+from publish.serve.ratelimit import charge
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.query")
@@ -180,8 +181,10 @@ async def sparql(request: Request, state: StateDep) -> Response:
         )  # fmt: skip
         result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
+        charge(settings.rate_limit_refusal_cost)
         return _refuse(error.status, str(error), "protocol", metrics, error.headers)
     except QueryRefusedError as error:
+        charge(settings.rate_limit_refusal_cost)
         return _refuse(error.status, str(error), "refused", metrics)
     except NotAcceptableError as error:
         return _refuse(406, str(error), "not-acceptable", metrics)
@@ -194,8 +197,10 @@ async def sparql(request: Request, state: StateDep) -> Response:
         return _refuse(499, "the client went away; its query was stopped", "disconnected", metrics)
     except QueryTimeoutError as error:
         metrics.timeouts.inc()
+        charge(settings.rate_limit_refusal_cost)
         return _refuse(503, str(error), "timeout", metrics)
     except WorkerLostError as error:
+        charge(settings.rate_limit_refusal_cost)
         return _refuse(503, str(error), "worker-lost", metrics)
     elapsed = time.perf_counter() - started
     metrics.duration.observe(elapsed)
