@@ -65,7 +65,9 @@ def _forkserver() -> mp.context.ForkServerContext:
 CONTEXT = _forkserver()
 
 
-def _demote(pid: int) -> None:
+def _demote(pid: int | None) -> None:
+    if not pid:  # never 0: that would demote the server itself
+        return
     with contextlib.suppress(OSError):  # it has just exited, or the platform refuses
         if hasattr(os, "SCHED_IDLE"):
             os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
@@ -189,7 +191,7 @@ class Worker:
             try:
                 done, _ = await asyncio.wait({answer}, timeout=min(demote_after_s, timeout_s))
                 if not done and demote_after_s < timeout_s:
-                    _demote(self.process.pid or 0)
+                    _demote(self.process.pid)
                     self.demoted = True
                     done, _ = await asyncio.wait({answer}, timeout=timeout_s - demote_after_s)
                 if not done:
