@@ -2,7 +2,7 @@
 
 pyoxigraph cannot cancel a running query, so the only way to honour a time limit is to run
 each query in a process that we may kill. Each worker opens the release's store read-only
-once and answers jobs over a pipe; a worker that overruns is killed and replaced, and the
+once and answers jobs over a socket pair; a worker that overruns is killed and replaced, and the
 client gets 503. At most ``query_workers`` queries run at once and ``max_queued_queries``
 wait; beyond that the pool refuses at once so the caller can answer 429.
 
@@ -88,8 +88,9 @@ class WorkerLostError(Exception):
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
-    """Ask Linux to kill this worker when the server dies, even by SIGKILL: an orphan would
-    run its query to the end with nobody to answer and no time limit."""
+    """Ask Linux to kill this worker when its parent, the fork server, dies; the fork server
+    ends when the server does, even by SIGKILL (its pipe from the server closes). An orphan
+    would run its query to the end with nobody to answer and no time limit."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
