@@ -92,7 +92,7 @@ class RateLimit:
 
     def spend(self, key: str, tokens: float) -> None:
         """Take ``tokens`` more from ``key``'s bucket, into debt down to minus a burst (so
-        the wait it earns is bounded: at most two bursts' worth of refill)."""
+        the wait it earns is bounded: the refill time of one burst, and a request)."""
         bucket = self.buckets.get(key)
         if bucket is not None:
             bucket.tokens = max(-self.burst, bucket.tokens - tokens)
