@@ -20,7 +20,7 @@ store = ox.Store.read_only(sys.argv[1])
 
 @app.get("/sparql")
 def sparql(query: str) -> Response:  # a plain def: FastAPI runs it in its thread pool
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)  # the default graph: the merge, stored at build
     if isinstance(result, ox.QueryTriples):
         body = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
         return Response(body, media_type="application/n-triples")

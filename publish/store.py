@@ -50,9 +50,10 @@ class OxigraphStore:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
+        # without FROM, the store's own default graph: the merge of every named graph, built
+        # as a set at release time (see build.release.merged_default_graph)
         return self._store.query(
             sparql,
-            use_default_graph_as_union=default_graphs is None,
             default_graph=None
             if default_graphs is None
             else [ox.NamedNode(g) for g in default_graphs],

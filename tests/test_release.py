@@ -105,6 +105,23 @@ def test_description_lists_distributions_with_size_and_checksum(release: Release
     assert len(subsets) == len(release.manifest["stats"]["graphs"])
 
 
+def test_the_default_graph_holds_each_triple_once(release: Release) -> None:
+    """A triple stated by several articles (a place's label, say) matches once in a query
+    without FROM, as in the RDF merge; pyoxigraph's union graph would match it per graph."""
+
+    def count(query: str) -> int:
+        result = release.store.query(query)
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value)
+
+    quads = count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    triples = count(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    assert quads > triples  # some triples are in several graphs: the test can tell
+    assert count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == triples
+
+
 def test_manifest_counts_sources(release: Release) -> None:
     sources = release.manifest["stats"]["sources"]
     assert len(sources) == 5
