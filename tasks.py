@@ -9,6 +9,7 @@ library only, because it runs before anything is installed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -55,8 +56,12 @@ def run(*command: str) -> int:
 
 
 def run_service(args: list[str]) -> int:
-    """Build a release when there is none, then serve it (Ctrl-C stops)."""
-    if not (ROOT / "dist" / "current" / "manifest.json").exists() and run("bomay", "build") != 0:
+    """Build a release when there is none (or an older bomay built it), then serve it."""
+    manifest = ROOT / "dist" / "current" / "manifest.json"
+    # the store layout that publish/store.py's STORE_LAYOUT names (this file runs before
+    # the venv exists, so it cannot import it)
+    built = manifest.exists() and json.loads(manifest.read_text()).get("store_layout") == 2
+    if not built and run("bomay", "build") != 0:
         return 1
     return run("bomay", "serve", *args)
 

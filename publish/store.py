@@ -24,7 +24,11 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class NoReleaseError(Exception):
-    """There is no built release to serve."""
+    """There is no built release to serve (or only one an older bomay built)."""
+
+
+#: what a release's store holds; 2: the default graph is the merge of the named graphs
+STORE_LAYOUT = 2
 
 
 class SparqlStore(Protocol):
@@ -109,4 +113,9 @@ def open_release(settings: Settings) -> Release:
         raise NoReleaseError(f"no release in {settings.release_dir} (run `bomay build`)")
     folder = folder.resolve()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("store_layout") != STORE_LAYOUT:
+        raise NoReleaseError(
+            f"the release in {folder} was built by an older bomay (its store has no merged "
+            "default graph, so queries without FROM would find nothing): run `bomay build`"
+        )
     return Release(folder, manifest)

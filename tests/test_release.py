@@ -16,7 +16,7 @@ from conftest import make_settings, settings_for
 from publish.build.load import DataError
 from publish.build.release import CHECKSUMS, build
 from publish.settings import Settings
-from publish.store import Release
+from publish.store import NoReleaseError, Release, open_release
 
 DUMPS = ("bomay.trig", "bomay.nq.gz", "bomay.ttl.gz", "bomay.nt.gz", "bomay.jsonld")
 
@@ -120,6 +120,17 @@ def test_the_default_graph_holds_each_triple_once(release: Release) -> None:
     )
     assert quads > triples  # some triples are in several graphs: the test can tell
     assert count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == triples
+
+
+def test_a_release_an_older_bomay_built_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """Its store has no merged default graph: serving it would answer every query
+    without FROM with nothing, so the service says to rebuild instead."""
+    folder = tmp_path / "releases" / "old"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"stats": {"graphs": []}}))
+    (tmp_path / "current").symlink_to(folder)
+    with pytest.raises(NoReleaseError, match=r"older bomay.*run `bomay build`"):
+        open_release(make_settings(tmp_path))
 
 
 def test_manifest_counts_sources(release: Release) -> None:

@@ -33,6 +33,7 @@ from publish.inuse import is_held
 from publish.iris import Iris
 from publish.rdf import PREFIXES, sparql_prologue, to_rdflib_graph
 from publish.settings import Settings
+from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 MANIFEST = "manifest.json"
@@ -186,6 +187,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
         "base_iri": settings.base_iri,
         "triples": triples,
         "quads": len(checked.quads),
+        "store_layout": STORE_LAYOUT,
         "files": {f.dump.name: {"media_type": f.dump.media_type, "bytes": f.size} for f in facts},
         "stats": stats,
     }
