@@ -74,10 +74,10 @@ class Settings(BaseSettings):
     rate_limit_refusal_cost: float = Field(
         10,
         ge=0,
-        description="How many requests more a query request costs when it is refused as "
-        "malformed, too big, too deep or too slow (a protocol error such as 408, 413 or 415, "
-        "the checker's 400 or 403, a timed-out or killed query), so a client that keeps "
-        "sending such requests slows down; engine errors such as a typo cost no more",
+        description="How many requests more a query request costs when it is refused before "
+        "evaluation as malformed, too big, too deep or too slow to arrive (a protocol error "
+        "such as 408, 413 or 415, the checker's 400 or 403), so a client that keeps sending "
+        "such requests slows down; engine errors such as a typo, and time-outs, cost no more",
     )
     query_workers: int = Field(
         8,

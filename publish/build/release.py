@@ -218,7 +218,9 @@ def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
     def rows(query: str, **bindings: str) -> list[dict[str, str]]:
         for name, value in bindings.items():  # our own IRIs, written as string literals
             query = query.replace(f"?{name}", str(ox.Literal(value)))
-        result = store.query(sparql_prologue(iris.vocab) + query, use_default_graph_as_union=True)
+        # the default graph: the merge, each triple once (the union flag would count it
+        # once per graph, and once more for the merge)
+        result = store.query(sparql_prologue(iris.vocab) + query)
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("a catalogue query must be a SELECT")
         names = [v.value for v in result.variables]

@@ -197,10 +197,8 @@ async def sparql(request: Request, state: StateDep) -> Response:
         return _refuse(499, "the client went away; its query was stopped", "disconnected", metrics)
     except QueryTimeoutError as error:
         metrics.timeouts.inc()
-        charge(settings.rate_limit_refusal_cost)
         return _refuse(503, str(error), "timeout", metrics)
     except WorkerLostError as error:
-        charge(settings.rate_limit_refusal_cost)
         return _refuse(503, str(error), "worker-lost", metrics)
     elapsed = time.perf_counter() - started
     metrics.duration.observe(elapsed)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from pathlib import Path
 from typing import IO
 
@@ -27,7 +28,7 @@ from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
-from publish.store import open_release, store_spec
+from publish.store import NoReleaseError, open_release, store_spec
 
 log = logging.getLogger("bomay.switch")
 
@@ -45,7 +46,8 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
         isolate=isolate,
         memory_mb=settings.worker_memory_mb,
         nice=settings.worker_nice,
-        demote_after_s=settings.demote_query_after_s,
+        # a remote store evaluates elsewhere: idle priority here would only recycle workers
+        demote_after_s=math.inf if settings.store == "remote" else settings.demote_query_after_s,
     )
     try:
         await pool.start()
@@ -99,7 +101,12 @@ class ReleaseWatcher:
                 self.refused = target
                 log.error("not switching to damaged release %s: %s", target.name, problems)
                 return
-        new, lock = await serve_current(self.settings, old.metrics)
+        try:
+            new, lock = await serve_current(self.settings, old.metrics)
+        except NoReleaseError as error:  # built by an older bomay: say so once
+            self.refused = target
+            log.error("not switching to release %s: %s", target.name, error)
+            return
         self.app.state.bomay = new
         log.info("switched from release %s to %s", old.release_id, new.release_id)
         task = asyncio.get_running_loop().create_task(self._retire(old, self.lock))

@@ -44,6 +44,7 @@ from publish.store import StoreSpec, open_store
 log = logging.getLogger("bomay.workers")
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+RESPAWN_BACKOFF_MAX_S = 30  # the longest pause between attempts to replace a worker
 
 
 def _forkserver() -> mp.context.ForkServerContext:
@@ -168,7 +169,11 @@ class Worker:
             target=_serve, args=(spec, theirs, isolate, memory_mb, nice), daemon=True
         )
         with theirs:
-            process.start()
+            try:
+                process.start()
+            except BaseException:
+                ours.close()
+                raise
         return cls(process, ours)
 
     async def ready(self) -> None:
@@ -192,7 +197,8 @@ class Worker:
             try:
                 done, _ = await asyncio.wait({answer}, timeout=min(demote_after_s, timeout_s))
                 if not done and demote_after_s < timeout_s:
-                    _demote(self.process.pid)
+                    if self.process.is_alive():  # else its pid may be another's by now
+                        _demote(self.process.pid)
                     self.demoted = True
                     done, _ = await asyncio.wait({answer}, timeout=timeout_s - demote_after_s)
                 if not done:
@@ -215,9 +221,15 @@ class Worker:
         else:
             self.sock.close()
 
+    def kill(self) -> None:
+        """Kill the process unless it has ended: the fork server reaps its children, so the
+        pid of one that has ended may already be another process's."""
+        if self.process.is_alive():
+            self.process.kill()
+
     def reap(self) -> None:
         """Blocking (a thread's job): kill the process and wait for it to end."""
-        self.process.kill()
+        self.kill()
         self.process.join(timeout=5)
 
 
@@ -245,6 +257,7 @@ class QueryPool:
         self._waiting = 0
         self._running = 0  # calls of run() not yet returned, waiting ones included
         self._replacing: set[asyncio.Task[None]] = set()
+        self._closed = asyncio.Event()
         # its own threads, to start and reap workers: never asyncio's shared default, so that
         # replacing many killed workers cannot delay the server's other blocking calls
         self._threads = ThreadPoolExecutor(workers, thread_name_prefix="bomay-pool")
@@ -256,6 +269,7 @@ class QueryPool:
         self.isolated = all(worker.isolated for worker in started)
 
     async def close(self) -> None:
+        self._closed.set()  # replacements still retrying give up
         for task in list(self._replacing):
             await task
         idle = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
@@ -304,7 +318,7 @@ class QueryPool:
     def _retire(self, worker: Worker) -> None:
         """Kill a worker now; reaping it and starting its replacement happen in the
         background, never blocking the event loop."""
-        worker.process.kill()
+        worker.kill()
         task = asyncio.get_running_loop().create_task(self._replace(worker))
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
@@ -333,11 +347,20 @@ class QueryPool:
         await self._in_thread(worker.reap)
 
     async def _replace(self, dead: Worker) -> None:
+        """Start a worker in place of ``dead``, until one starts or the pool closes: giving
+        up would shrink the pool for good (a remote store down for a while, say)."""
         await self._stop(dead)
-        for attempt in range(1, 6):
+        attempt = 0
+        while not self._closed.is_set():
             try:
-                self._idle.put_nowait(await self._spawn())
+                worker = await self._spawn()
+                if self._isolate and not worker.isolated:
+                    await self._stop(worker)
+                    raise RuntimeError("the new worker could not be cut off the network")
+                self._idle.put_nowait(worker)
                 return
             except Exception:  # a missing store, no memory: keep trying, but say so
+                attempt += 1
                 log.exception("could not start a query worker (attempt %d)", attempt)
-                await asyncio.sleep(attempt)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closed.wait(), min(attempt, RESPAWN_BACKOFF_MAX_S))
