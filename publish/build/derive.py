@@ -19,13 +19,13 @@ def rule_files(settings: Settings) -> list[Path]:
 
 
 def derive(store: ox.Store, settings: Settings) -> list[ox.Quad]:
-    """Run every rule over the union of the loaded graphs; return the derived quads."""
+    """Run every rule over the merge of the loaded graphs; return the derived quads."""
     iris = Iris(settings.base_iri)
     graph = ox.NamedNode(iris.graph("derived"))
     derived: set[ox.Quad] = set()
     for rule in rule_files(settings):
         query = rule.read_text(encoding="utf-8").replace(CANONICAL_BASE, settings.base_iri)
-        result = store.query(query, use_default_graph_as_union=True)
+        result = store.query(query)  # the default graph: the merge (release.with_merge)
         if not isinstance(result, ox.QueryTriples):
             raise ValueError(f"{rule}: a rule must be a CONSTRUCT query")
         derived.update(ox.Quad(t.subject, t.predicate, t.object, graph) for t in result)

@@ -47,7 +47,7 @@ def refuse_duplicates(store: ox.Store, loaded: Loaded, iris: Iris) -> None:
     result = cast(
         ox.QuerySolutions,
         store.query(
-            sparql_prologue(iris.vocab) + SAME_LABEL_AND_TYPE, use_default_graph_as_union=True
+            sparql_prologue(iris.vocab) + SAME_LABEL_AND_TYPE  # over the merge
         ),
     )
     for row in result:

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,15 +83,13 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
         if isinstance(quad.subject, ox.NamedNode):
             loaded.files_by_subject[quad.subject.value].add(f"(generated into {quad.graph_name})")
     loaded.quads.extend(reference.quads)
-    store = ox.Store()
-    store.bulk_extend(loaded.quads)
+    store = with_merge(ox.Store(), loaded.quads)
     refuse_duplicates(store, loaded, Iris(settings.base_iri))
     step("derive")
     derived = derive(store, settings)
     quads = canonical([*loaded.quads, *derived])
     step("validate")
-    validated = ox.Store()
-    validated.bulk_extend(quads)
+    validated = with_merge(ox.Store(), quads)
     shapes = load_shapes(settings)
     report = validate(to_rdflib_graph(quads), shapes, loaded.files_by_subject, validated)
     if not report.conforms:
@@ -157,9 +155,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     )
     checked.report.graph.serialize(folder / REPORT, format="turtle")
     step("store")
-    store = ox.Store(str(folder / "store"))
-    store.bulk_extend(checked.quads)
-    store.bulk_extend(merged_default_graph(checked.quads))
+    store = with_merge(ox.Store(str(folder / "store")), checked.quads)
     store.flush()
     store.optimize()
     stats = compute(store, iris.vocab)
@@ -200,16 +196,19 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
 
 
-def merged_default_graph(quads: list[ox.Quad]) -> Iterator[ox.Quad]:
-    """Every triple of the named graphs again in the store's default graph, where the store
-    keeps it once: the RDF merge that a query without FROM runs over.
+def with_merge(store: ox.Store, quads: list[ox.Quad]) -> ox.Store:
+    """Add ``quads`` to ``store``, and every triple of theirs again in the store's default
+    graph, where the store keeps it once: the RDF merge that every query without FROM runs
+    over, in the build's checks as in the served release.
 
     pyoxigraph's own union default graph is a bag: a triple stated by twenty articles
     matches twenty times (oxigraph issue #1919), which inflates COUNT and SUM and multiplies
     joins (one competency question took 188 s instead of 0.03 s at 100K triples).
     """
+    store.bulk_extend(quads)
     default = ox.DefaultGraph()
-    return (ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    return store
 
 
 def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
@@ -218,9 +217,7 @@ def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
     def rows(query: str, **bindings: str) -> list[dict[str, str]]:
         for name, value in bindings.items():  # our own IRIs, written as string literals
             query = query.replace(f"?{name}", str(ox.Literal(value)))
-        # the default graph: the merge, each triple once (the union flag would count it
-        # once per graph, and once more for the merge)
-        result = store.query(sparql_prologue(iris.vocab) + query)
+        result = store.query(sparql_prologue(iris.vocab) + query)  # over the merge
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("a catalogue query must be a SELECT")
         names = [v.value for v in result.variables]

@@ -20,8 +20,7 @@ WHERE {
 
 
 def _rows(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]]:
-    # the release store's default graph is the merge of its named graphs (each triple once)
-    result = store.query(sparql_prologue(vocab) + query)
+    result = store.query(sparql_prologue(vocab) + query)  # over the merge
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - all three are SELECT
         raise TypeError("a statistics query must be a SELECT")
     names = [v.value for v in result.variables]
