@@ -69,7 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RememberLanguage)
     app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(PoolBusyError, _busy)
-    app.add_exception_handler(ClientBusyError, _client_busy)
+    app.add_exception_handler(ClientBusyError, _busy)
     app.add_exception_handler(QueryTimeoutError, _unavailable)
     app.add_exception_handler(WorkerLostError, _unavailable)
     app.include_router(sparql.router)
@@ -104,12 +104,6 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 async def _busy(request: Request, error: Exception) -> Response:
-    return PlainTextResponse(
-        "too many queries at once: try again shortly\n", 429, headers={"Retry-After": "1"}
-    )
-
-
-async def _client_busy(request: Request, error: Exception) -> Response:
     return PlainTextResponse(f"{error}\n", 429, headers={"Retry-After": "1"})
 
 

@@ -188,9 +188,8 @@ async def sparql(request: Request, state: StateDep) -> Response:
         return _refuse(error.status, str(error), "refused", metrics)
     except NotAcceptableError as error:
         return _refuse(406, str(error), "not-acceptable", metrics)
-    except PoolBusyError:
-        msg = "too many queries at once: try again shortly"
-        return _refuse(429, msg, "busy", metrics, {"Retry-After": "1"})
+    except PoolBusyError as error:
+        return _refuse(429, str(error), "busy", metrics, {"Retry-After": "1"})
     except ClientBusyError as error:
         return _refuse(429, str(error), "client-busy", metrics, {"Retry-After": "1"})
     except ClientGoneError:

@@ -79,6 +79,9 @@ def _demote(pid: int | None) -> None:
 class PoolBusyError(Exception):
     """Every worker is busy and the waiting line is full."""
 
+    def __init__(self, message: str = "too many queries at once: try again shortly") -> None:
+        super().__init__(message)
+
 
 class QueryTimeoutError(Exception):
     """The query ran past the time limit; its worker was killed and replaced."""
