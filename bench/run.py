@@ -34,6 +34,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench.generate import generate
+from publish.build.release import STEPS
 from publish.rdf import sparql_prologue
 from publish.serve.launch import free_port, running_server, stop
 from publish.settings import PROJECT_ROOT
@@ -277,7 +278,7 @@ def _ratio(row: dict[str, object], key: str, c: int) -> str:
 
 
 def print_tables(rows: list[dict[str, object]]) -> None:
-    steps = ("parse", "derive", "validate", "dumps", "store", "describe", "switch")
+    steps = STEPS
     print("### Release build (seconds per step, peak RSS)\n")
     print("| triples | " + " | ".join(steps) + " | total | peak RSS MiB | time x per 10x data |")
     print("|---" * (len(steps) + 5) + "|")

@@ -40,6 +40,12 @@ def write_store_sums(release: Path) -> None:
     (release / STORE_CHECKSUMS).write_text(sums_text(release, names), encoding="utf-8")
 
 
+def read_sums(folder: Path, listing: str = CHECKSUMS) -> list[tuple[str, str]]:
+    """The (digest, file name) lines of a checksum listing, as ``sha256sum`` writes them."""
+    lines = (folder / listing).read_text(encoding="utf-8").splitlines()
+    return [(digest, name) for digest, _, name in (line.partition("  ") for line in lines)]
+
+
 def verify(release: Path) -> list[str]:
     """What is wrong with a release's files; empty when every checksum matches."""
     problems = []
@@ -50,8 +56,7 @@ def verify(release: Path) -> list[str]:
         if not path.is_file():
             problems.append(f"{listing}: missing")
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            digest, _, name = line.partition("  ")
+        for number, (digest, name) in enumerate(read_sums(release, listing), 1):
             target = release / name
             if not name or ".." in Path(name).parts:
                 problems.append(f"{listing}:{number}: not a checksum line")

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from publish.inuse import MANIFEST
 from publish.remote_store import RemoteSpec, RemoteStore
 from publish.settings import Settings
 
@@ -109,10 +110,10 @@ def release_graphs(manifest: dict[str, Any]) -> list[str]:
 
 def open_release(settings: Settings) -> Release:
     folder = settings.current_release
-    if not (folder / "manifest.json").is_file():
+    if not (folder / MANIFEST).is_file():
         raise NoReleaseError(f"no release in {settings.release_dir} (run `bomay build`)")
     folder = folder.resolve()
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     if manifest.get("store_layout") != STORE_LAYOUT:
         raise NoReleaseError(
             f"the release in {folder} was built by an older bomay (its store has no merged "

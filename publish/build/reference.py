@@ -92,14 +92,6 @@ class Package:
 
 
 @dataclass(frozen=True)
-class WikidataLink:
-    iri: str
-    item: str
-    matched: str
-    read_at: str
-
-
-@dataclass(frozen=True)
 class Tables:
     """What the pinned packages state, read once per build."""
 
@@ -125,9 +117,6 @@ class Tables:
 class Reference:
     quads: list[ox.Quad] = field(default_factory=list)
     packages: tuple[Package, ...] = ()
-    units: int = 0
-    events: int = 0
-    wikidata_links: int = 0
     wikidata_left_out: int = 0
 
 
@@ -396,7 +385,6 @@ def generate(
         "The 2025 reorganisation of administrative units",
         source,
     )
-    events = 1
     for code in sorted(tables.provinces_2025):
         unit = tables.current[code]
         event = mg.id(f"event/{slugify(unit.short)}/2025-sap-xep-cap-tinh")
@@ -411,7 +399,6 @@ def generate(
         for old_code in tables.provinces_2025[code]:
             mg.add(event, "bomay:originalUnit", mg.id(legacy_paths[old_code]))
         mg.add(event, "bomay:resultingUnit", mg.id(new_paths[code]))
-        events += 1
     for code in new_communes:
         unit = tables.current[code]
         province = tables.current[unit.parent or ""]
@@ -430,7 +417,6 @@ def generate(
             if divided:
                 mg.add(event, "bomay:dividedUnit", mg.id(legacy_paths[old_code]))
         mg.add(event, "bomay:resultingUnit", mg.id(new_paths[code]))
-        events += 1
 
     root = iris.resource("")
     known = {
@@ -442,9 +428,6 @@ def generate(
     return Reference(
         quads=[*lg.quads, *mg.quads, *links.quads],
         packages=(package, mapping),
-        units=len(legacy_paths) + len(new_paths) + 1,
-        events=events,
-        wikidata_links=sum(1 for q in links.quads if q.predicate.value.endswith("#sameAs")),
         wikidata_left_out=left_out,
     )
 

@@ -29,14 +29,13 @@ from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_t
 from publish.build.stats import compute
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
-from publish.inuse import is_held
+from publish.inuse import MANIFEST, is_held
 from publish.iris import Iris
 from publish.rdf import PREFIXES, sparql_prologue, to_rdflib_graph
 from publish.settings import Settings
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
-MANIFEST = "manifest.json"
 REPORT = "validation-report.ttl"
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
-from starlette.types import ASGIApp
 
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Job
@@ -16,6 +15,9 @@ from publish.serve.metrics import Metrics
 from publish.serve.search import LABELS_QUERY, LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
+
+if TYPE_CHECKING:  # pages imports this module
+    from publish.serve.pages import DumpFiles
 
 
 @dataclass
@@ -25,8 +27,9 @@ class State:
     release_folder: Path
     pool: QueryPool
     metrics: Metrics
-    dumps: ASGIApp  # the release's files under /dumps
+    dumps: DumpFiles  # the release's files under /dumps
     examples: list[Example]  # the competency questions, read once per served release
+    sums: dict[str, str]  # file name → SHA-256 of the release's files, read once too
 
     _labels: LabelIndex | None = None
 

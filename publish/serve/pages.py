@@ -15,9 +15,11 @@ from starlette.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from publish.integrity import CHECKSUMS
+from publish.inuse import MANIFEST
 from publish.rdf import serialize
 from publish.serve import describe, i18n
-from publish.serve.deps import State, StateDep
+from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.render import local_path, render
 
@@ -25,8 +27,8 @@ router = APIRouter()
 EXTRA_FILES = {
     "description.ttl": "text/turtle",
     "validation-report.ttl": "text/turtle",
-    "manifest.json": "application/json",
-    "SHA256SUMS": "text/plain",
+    MANIFEST: "application/json",
+    CHECKSUMS: "text/plain",
 }
 RESULTS_JSON = "application/sparql-results+json"
 TIMELINE = "cq14-timeline"  # the competency question the timeline page shows
@@ -62,11 +64,6 @@ class DumpFiles(StaticFiles):
         return response
 
 
-def _sums(state: State) -> dict[str, str]:
-    text = (state.release_folder / "SHA256SUMS").read_text(encoding="utf-8")
-    return {name: digest for digest, name in (line.split("  ", 1) for line in text.splitlines())}
-
-
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, state: StateDep) -> HTMLResponse:
     return HTMLResponse(
@@ -74,7 +71,7 @@ async def home(request: Request, state: StateDep) -> HTMLResponse:
             "home.html",
             request,
             state,
-            sums=_sums(state),
+            sums=state.sums,
             questions=state.examples,
         )
     )
@@ -82,9 +79,9 @@ async def home(request: Request, state: StateDep) -> HTMLResponse:
 
 @router.get("/dumps/", response_class=HTMLResponse)
 async def dumps(request: Request, state: StateDep) -> HTMLResponse:
-    types = dump_types(state.manifest)
+    types = state.dumps.types
     files = [(n, t, (state.release_folder / n).stat().st_size) for n, t in sorted(types.items())]
-    return HTMLResponse(render("dumps.html", request, state, files=files, sums=_sums(state)))
+    return HTMLResponse(render("dumps.html", request, state, files=files, sums=state.sums))
 
 
 @router.api_route("/void", methods=["GET", "HEAD"])

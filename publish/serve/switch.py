@@ -20,7 +20,7 @@ from typing import IO
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
-from publish.integrity import verify
+from publish.integrity import read_sums, verify
 from publish.inuse import hold
 from publish.serve.deps import State
 from publish.serve.examples import read_examples
@@ -63,7 +63,9 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
         raise
     dumps = DumpFiles(release.folder, dump_types(release.manifest))
     examples = read_examples(Path(settings.queries_dir))
-    return State(settings, release.manifest, release.folder, pool, metrics, dumps, examples), lock
+    sums = {name: digest for digest, name in read_sums(release.folder)}
+    state = State(settings, release.manifest, release.folder, pool, metrics, dumps, examples, sums)
+    return state, lock
 
 
 async def current_dumps(scope: Scope, receive: Receive, send: Send) -> None:
