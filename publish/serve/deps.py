@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
+from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
@@ -32,6 +33,7 @@ class State:
     sums: dict[str, str]  # file name → SHA-256 of the release's files, read once too
 
     _labels: LabelIndex | None = None
+    _translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def release_id(self) -> str:
@@ -40,13 +42,27 @@ class State:
     async def labels(self) -> LabelIndex:
         """The search index, built on first use from the release (it is immutable)."""
         if self._labels is None:
-            job = Job(LABELS_QUERY, "application/sparql-results+json", 1_000_000)
-            answer = await self.pool.run(job, self.settings.query_timeout_s)
-            rows = (
-                json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
-            )
+            rows = await self._bindings(LABELS_QUERY, 1_000_000) or []
             self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
         return self._labels
+
+    async def translations(self, lang: str) -> dict[str, str]:
+        """Every resource's label in ``lang``, fetched once per release and language."""
+        if lang not in self._translations:
+            rows = await self._bindings(labels_in_query(lang), 100_000)
+            if rows is None:  # not kept: the next page tries again
+                return {}
+            self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
+        return self._translations[lang]
+
+    async def _bindings(self, query: str, max_rows: int) -> list[dict[str, Any]] | None:
+        """The rows of one of the service's own SELECT queries; None if it failed."""
+        job = Job(query, "application/sparql-results+json", max_rows)
+        answer = await self.pool.run(job, self.settings.query_timeout_s)
+        if not isinstance(answer, Answer):
+            return None
+        rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]
+        return rows
 
 
 async def get_state(request: Request) -> State:

@@ -18,7 +18,7 @@ from starlette.types import Scope
 from publish.integrity import CHECKSUMS
 from publish.inuse import MANIFEST
 from publish.rdf import serialize
-from publish.serve import describe, i18n
+from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.render import local_path, render
@@ -123,13 +123,8 @@ async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
     rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
     lang = i18n.choose(request)
-    translations: dict[str, str] = {}
-    if lang != i18n.DEFAULT:  # the question lists the Vietnamese labels
-        job = Job(describe.labels_in_query(lang), RESULTS_JSON, 100_000)
-        labelled = await state.pool.run(job, state.settings.query_timeout_s)
-        if isinstance(labelled, Answer):
-            bindings = json.loads(labelled.body)["results"]["bindings"]
-            translations = {b["s"]["value"]: b["label"]["value"] for b in bindings}
+    # the question lists the Vietnamese labels
+    translations = await state.translations(lang) if lang != i18n.DEFAULT else {}
     return HTMLResponse(
         render("timeline.html", request, state, rows=rows, translations=translations)
     )
