@@ -26,12 +26,12 @@ from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_onto
 from publish.build.duplicates import refuse_duplicates
 from publish.build.load import Loaded, load
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
-from publish.build.stats import compute
+from publish.build.stats import compute, select
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
 from publish.inuse import MANIFEST, is_held
 from publish.iris import Iris
-from publish.rdf import PREFIXES, sparql_prologue, to_rdflib_graph
+from publish.rdf import PREFIXES, to_rdflib_graph
 from publish.settings import Settings
 from publish.store import STORE_LAYOUT
 
@@ -213,20 +213,16 @@ def with_merge(store: ox.Store, quads: list[ox.Quad]) -> ox.Store:
 def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
     """Coverage and link counts for the catalogue record, read from the release itself."""
 
-    def rows(query: str, **bindings: str) -> list[dict[str, str]]:
+    def rows(query: str, **bindings: str) -> list[dict[str, str | int]]:
         for name, value in bindings.items():  # our own IRIs, written as string literals
             query = query.replace(f"?{name}", str(ox.Literal(value)))
-        result = store.query(sparql_prologue(iris.vocab) + query)  # over the merge
-        if not isinstance(result, ox.QuerySolutions):
-            raise TypeError("a catalogue query must be a SELECT")
-        names = [v.value for v in result.variables]
-        return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+        return select(store, query, iris.vocab)
 
     articles = iris.graph("article-")
-    spatial = [r["unit"] for r in rows(SPATIAL, articles=articles)]
+    spatial = [str(r["unit"]) for r in rows(SPATIAL, articles=articles)]
     period = rows(PERIOD, articles=articles)[0]
     links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
-    return Context(checked.reference, spatial, period["start"], period["end"], links)
+    return Context(checked.reference, spatial, str(period["start"]), str(period["end"]), links)
 
 
 def _switch(link: Path, target: Path) -> None:

@@ -19,10 +19,11 @@ WHERE {
 } GROUP BY ?article ORDER BY ?article"""
 
 
-def _rows(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]]:
+def select(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]]:
+    """The rows of a SELECT over the release store, counts as ints (for the build's records)."""
     result = store.query(sparql_prologue(vocab) + query)  # over the merge
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - all three are SELECT
-        raise TypeError("a statistics query must be a SELECT")
+        raise TypeError("a statistics or catalogue query must be a SELECT")
     names = [v.value for v in result.variables]
     rows = []
     for solution in result:
@@ -39,7 +40,7 @@ def _rows(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]]
 
 def compute(store: ox.Store, vocab: str) -> dict[str, list[dict[str, str | int]]]:
     return {
-        "graphs": _rows(store, PER_GRAPH, vocab),
-        "classes": _rows(store, PER_CLASS, vocab),
-        "sources": _rows(store, PER_SOURCE, vocab),
+        "graphs": select(store, PER_GRAPH, vocab),
+        "classes": select(store, PER_CLASS, vocab),
+        "sources": select(store, PER_SOURCE, vocab),
     }
