@@ -9,6 +9,7 @@ truncated by a full disk or replaced by hand is found before the service answers
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 CHECKSUMS = "SHA256SUMS"
@@ -25,9 +26,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sums_text(folder: Path, names: list[str]) -> str:
-    """``sha256sum`` format: one ``digest  name`` line per file, in the order given."""
-    return "".join(f"{sha256(folder / name)}  {name}\n" for name in names)
+def sums_text(folder: Path, names: list[str], known: Mapping[str, str] | None = None) -> str:
+    """``sha256sum`` format: one ``digest  name`` line per file, in the order given; files
+    in ``known`` (name → digest, already hashed by the caller) are not read again."""
+    known = known or {}
+    return "".join(f"{known.get(name) or sha256(folder / name)}  {name}\n" for name in names)
 
 
 def write_store_sums(release: Path) -> None:

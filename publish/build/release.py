@@ -189,7 +189,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
     names = sorted([*(d.name for d in dumps), "description.ttl", REPORT, MANIFEST])
-    sums = sums_text(folder, names)
+    sums = sums_text(folder, names, {f.dump.name: f.sha256 for f in facts})
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     write_store_sums(folder)
     return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
