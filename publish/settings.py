@@ -84,8 +84,9 @@ class Settings(BaseSettings):
         gt=0,
         description="Worker processes that evaluate queries. More than the cores, so the OS "
         "time-slices a cheap query beside a runaway one instead of queueing it; each idles at "
-        "about 90 MB but may grow to BOMAY_WORKER_MEMORY_MB, so keep workers times that limit "
-        "below the host's memory (8 times 2 GiB = 16 GiB on a 24 GiB host)",
+        "about 80 MB, mostly shared with the fork server, but may grow to "
+        "BOMAY_WORKER_MEMORY_MB, so keep workers times that limit below the host's memory "
+        "(8 times 2 GiB = 16 GiB on a 24 GiB host)",
     )
     max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
     max_queries_per_client: int = Field(
