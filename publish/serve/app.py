@@ -86,8 +86,10 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             answer = await state.pool.run(job, state.settings.query_timeout_s)
             status = "ok" if isinstance(answer, Answer) else "failing"
-        except PoolBusyError:
-            status = "busy"  # alive and working at capacity: not a reason to restart it
+        except (PoolBusyError, ClientBusyError):
+            # alive and working at capacity (or the monitor's address has queries in flight):
+            # not a reason to restart it, and never a 429 for a monitor
+            status = "busy"
         except (QueryTimeoutError, WorkerLostError):
             status = "failing"
         return {
