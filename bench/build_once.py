@@ -21,6 +21,7 @@ from publish.settings import Settings
 def main() -> None:
     settings = Settings(
         data_dir=Path(sys.argv[1]),
+        sources_dir=Path(sys.argv[1]) / "sources",
         release_dir=Path(sys.argv[2]),
         release_date=dt.date(2026, 1, 1),
     )

@@ -24,8 +24,10 @@ from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
-from publish.build.load import Loaded, load
+from publish.build.load import DataError, Loaded, load
+from publish.build.quotes import verify as verify_quotes
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
+from publish.build.sources import source_quads
 from publish.build.stats import compute, select
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
@@ -33,6 +35,7 @@ from publish.inuse import MANIFEST, is_held
 from publish.iris import Iris
 from publish.rdf import PREFIXES, to_rdflib_graph
 from publish.settings import Settings
+from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
@@ -76,6 +79,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     """Load, derive and validate; raise DataError or ValidationFailedError on bad input."""
     step("parse")
     loaded = load(settings)
+    _add_sources(loaded, settings)
     step("reference")
     reference = generate(read_tables(settings), loaded.quads, settings, loaded.files_by_subject)
     for quad in reference.quads:
@@ -94,6 +98,23 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     if not report.conforms:
         raise ValidationFailedError(report)
     return Checked(quads, loaded, report, reference)
+
+
+def _add_sources(loaded: Loaded, settings: Settings) -> None:
+    """Check every quote and source text (QuoteError), then add the records' own graph."""
+    iris = Iris(settings.base_iri)
+    try:
+        records = read_records(settings.sources_dir)
+    except SourceError as error:
+        raise DataError(str(error)) from error
+    root = settings.data_dir.parent
+    verify_quotes(records, loaded.quads, loaded.files_by_graph, iris, root)
+    generated = source_quads(records, iris, set(loaded.files_by_graph))
+    origin = f"(generated from {settings.sources_dir.name}/)"
+    for quad in generated:
+        if isinstance(quad.subject, ox.NamedNode):
+            loaded.files_by_subject[quad.subject.value].add(origin)
+    loaded.quads.extend(generated)
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
