@@ -157,13 +157,13 @@ def _check_fields(record: SourceRecord) -> None:
         raise SourceError(f"{where}: url must be an http(s) URL")
     for name in ("date_published", "date_read"):
         value = getattr(record, name)
-        if value is not None and not _is_date(value):
+        if value is not None and not is_date(value):
             raise SourceError(f"{where}: {name} must be YYYY, YYYY-MM or YYYY-MM-DD: {value!r}")
     if record.stored == "passages" and record.url is None:
         raise SourceError(f"{where}: a page stored as passages needs its url")
 
 
-def _is_date(value: str) -> bool:
+def is_date(value: str) -> bool:
     if not PARTIAL_DATE.match(value):
         return False
     if len(value) == 10:

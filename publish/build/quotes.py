@@ -25,6 +25,8 @@ from publish.rdf import PREFIXES
 from publish.sources import ELISION, SourceRecord, find_quote, fold_space, sha256_of
 
 EXACT = ox.NamedNode(f"{PREFIXES['oa']}exact")
+START = ox.NamedNode(f"{PREFIXES['oa']}start")
+END = ox.NamedNode(f"{PREFIXES['oa']}end")
 QUOTED_FROM = ox.NamedNode(f"{PREFIXES['prov']}wasQuotedFrom")
 HEADLINE = ox.NamedNode(f"{PREFIXES['schema']}headline")
 DATE_PUBLISHED = ox.NamedNode(f"{PREFIXES['schema']}datePublished")
@@ -50,6 +52,8 @@ class Quote:
     text: str
     source: str  # the IRI it claims to be quoted from
     graph: str
+    start: int | None = None  # oa:start/oa:end: where the draft found it in the stored text
+    end: int | None = None
 
 
 def verify(
@@ -84,6 +88,9 @@ def verify(
         if find_quote(folded, text) is None:
             problems.append(f"{where}: not in {_rel(record.text_path, root)}: "
                             f"«{_missing_run(folded, text)}»")  # fmt: skip
+        elif quote.start is not None and not _at_offsets(quote, folded, record.text()):
+            problems.append(f"{where}: the text at oa:start {quote.start}, oa:end {quote.end} of "
+                            f"{_rel(record.text_path, root)} is not this quote")  # fmt: skip
         elif record.stored == "passages":
             used[record.iri_path].update(_passages_hit(folded, record))
     problems += _unquoted_passages(records, used, root)
@@ -130,19 +137,32 @@ def _graphs_have_records(
     return problems
 
 
+def _at_offsets(quote: Quote, folded: str, text: str) -> bool:
+    """The stored text between the quote's offsets is the quote (its first and last runs)."""
+    if quote.start is None or quote.end is None or not 0 <= quote.start <= quote.end <= len(text):
+        return False
+    between = fold_space(text[quote.start : quote.end])
+    runs = folded.split(ELISION)
+    return between.startswith(runs[0].strip()) and between.endswith(runs[-1].strip())
+
+
 def _quotes(quads: list[ox.Quad]) -> list[Quote]:
     exact: dict[tuple[object, object], str] = {}
     source: dict[tuple[object, object], str] = {}
+    offsets: dict[tuple[object, object, ox.NamedNode], int] = {}
     for q in quads:
         if q.predicate == EXACT and isinstance(q.object, ox.Literal):
             exact[(q.subject, q.graph_name)] = q.object.value
         elif q.predicate == QUOTED_FROM and isinstance(q.object, ox.NamedNode):
             source[(q.subject, q.graph_name)] = q.object.value
+        elif q.predicate in (START, END) and isinstance(q.object, ox.Literal):
+            offsets[(q.subject, q.graph_name, q.predicate)] = int(q.object.value)
     quotes = []
     for key, text in exact.items():
         graph = key[1]
         name = graph.value if isinstance(graph, ox.NamedNode) else ""
-        quotes.append(Quote(text, source.get(key, "(no prov:wasQuotedFrom)"), name))
+        start, end = offsets.get((*key, START)), offsets.get((*key, END))
+        quotes.append(Quote(text, source.get(key, "(no prov:wasQuotedFrom)"), name, start, end))
     return sorted(quotes, key=lambda q: (q.graph, q.text))
 
 

@@ -1,0 +1,172 @@
+"""What bomay already knows, so that a draft reuses existing IRIs instead of minting twins.
+
+The built release is the first place to look: it has every place (with issue 13's national
+units, all of them), agency, person and directive, with their labels. Without a release,
+the pinned reference tables give the places (provinces and districts, named as
+publish/build/reference.py names them). Names are compared folded (no diacritics, lower
+case, one space), as publish/build/duplicates.py compares labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from publish.build.reference import Tables, read_tables
+from publish.iris import fold, slugify
+from publish.rdf import sparql_prologue
+from publish.settings import Settings
+from publish.store import NoReleaseError, open_release
+
+PLACES = """SELECT ?unit ?label ?parent WHERE {
+  ?unit a bomay:AdministrativeUnit ; skos:prefLabel|skos:altLabel ?label .
+  FILTER(LANG(?label) = "vi")
+  OPTIONAL { ?unit schema:containedInPlace ?parent }
+}"""
+LABELLED = """SELECT ?thing ?label ?unit WHERE {
+  ?thing a ?class ; skos:prefLabel|skos:altLabel|schema:name ?label .
+  FILTER(LANG(?label) = "vi" || LANG(?label) = "")
+  OPTIONAL { ?thing bomay:adminUnit ?unit }
+}"""
+DIRECTIVES = """SELECT ?directive ?symbol ?type ?number ?date WHERE {
+  ?directive a bomay:Directive ; eli:type_document ?type .
+  OPTIONAL { ?directive eli:id_local ?symbol }
+  OPTIONAL { ?directive eli:number ?number }
+  OPTIONAL { ?directive eli:date_document ?date }
+}"""
+#: The type words a place's official name starts with ("Huyện An Lão" → "An Lão").
+UNIT_WORDS = re.compile(r"^(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|phường|xã|đặc khu)\s+",
+                        re.IGNORECASE)  # fmt: skip
+
+
+ACRONYMS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc",
+            "UBKT": "Ủy ban Kiểm tra", "BCH": "Ban Chấp hành"}  # fmt: skip
+
+
+def key(name: str) -> str:
+    """How names are compared: acronyms spelt out, folded, lower case, one space, no type word.
+
+    >>> key("UBND thành phố Hải Phòng") == key("Ủy ban nhân dân thành phố Hải Phòng")
+    True
+    """
+    for short, full in ACRONYMS.items():
+        name = re.sub(rf"\b{short}\b", full, name)
+    name = UNIT_WORDS.sub("", name.strip())
+    return re.sub(r"\s+", " ", fold(name).lower().replace("\u2013", "-").replace("uỷ", "ủy"))
+
+
+@dataclass(frozen=True)
+class Place:
+    path: str  # "place/hai-phong/an-lao"
+    label: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class KnownDirective:
+    path: str
+    symbol: str | None
+    doc_type: str
+    number: str | None
+    date: str | None
+
+
+@dataclass
+class Known:
+    """Existing resources by folded name; ``origin`` says where they were read."""
+
+    origin: str
+    places: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
+    agencies: dict[str, list[tuple[str, str | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    people: dict[str, str] = field(default_factory=dict)
+    directives: list[KnownDirective] = field(default_factory=list)
+
+    def place(self, name: str, within: set[str] | None = None) -> list[Place]:
+        """Places called ``name``; inside ``within`` (provinces' paths) when that narrows it."""
+        found = self.places.get(key(name), [])
+        if within:
+            narrowed = [p for p in found if any(p.path.startswith(w) for w in within)]
+            return narrowed or found
+        return found
+
+
+def known(settings: Settings) -> Known:
+    """What the current release knows, or the reference tables when there is no release."""
+    try:
+        release = open_release(settings)
+    except NoReleaseError:
+        return _from_tables(read_tables(settings))
+    return _from_release(release.store, settings)
+
+
+def _from_release(store: object, settings: Settings) -> Known:
+    base = f"{settings.base_iri}id/"
+    vocab = f"{settings.base_iri}def#"
+
+    def rows(query: str) -> list[dict[str, str]]:
+        result = store.query(sparql_prologue(vocab) + query)  # type: ignore[attr-defined]
+        names = [v.value for v in result.variables]
+        return [{n: r[n].value for n in names if r[n] is not None} for r in result]
+
+    found = Known("the current release")
+    for row in rows(PLACES):
+        path = row["unit"].removeprefix(base)
+        parent = row.get("parent", "").removeprefix(base) or None
+        place = Place(path, row["label"], parent)
+        if place not in found.places[key(row["label"])]:
+            found.places[key(row["label"])].append(place)
+    for kind, target in (("Agency", found.agencies), ("Person", None)):
+        query = LABELLED.replace("?class", "bomay:Agency" if kind == "Agency" else "foaf:Person")
+        for row in rows(query):
+            path = row["thing"].removeprefix(base)
+            if target is not None:
+                entry = (path, row.get("unit", "").removeprefix(base) or None)
+                if entry not in target[key(row["label"])]:
+                    target[key(row["label"])].append(entry)
+            else:
+                found.people[key(row["label"])] = path
+    for row in rows(DIRECTIVES):
+        found.directives.append(
+            KnownDirective(
+                row["directive"].removeprefix(base),
+                row.get("symbol"),
+                row["type"].rsplit("/", 1)[-1],
+                row.get("number"),
+                row.get("date"),
+            )
+        )
+    return found
+
+
+def _from_tables(tables: Tables) -> Known:
+    """Provinces and districts of the 63-province structure, with the reference IRIs."""
+    found = Known("the reference tables (no release built yet)")
+    paths: dict[str, str] = {}
+    for code, unit in sorted(tables.legacy.items(), key=lambda item: item[1].level):
+        if unit.level > 2:
+            continue
+        parent = paths.get(unit.parent or "", "place")
+        paths[code] = f"{parent}/{slugify(unit.short)}"
+        place = Place(paths[code], unit.short, parent if unit.parent else None)
+        found.places[key(unit.short)].append(place)
+    return found
+
+
+def gazetteer(settings: Settings) -> frozenset[str]:
+    """Place names of provinces and districts, lower case, for the extractor's name rules."""
+    tables = read_tables(settings)
+    names: set[str] = set()
+    for table in (tables.legacy, tables.current):
+        for unit in table.values():
+            if unit.level <= 2:
+                names.update({unit.short.lower(), unit.name.lower()})
+    return frozenset(names)
+
+
+def as_term(path: str, settings: Settings) -> ox.NamedNode:
+    return ox.NamedNode(f"{settings.base_iri}id/{path}")

@@ -1,0 +1,107 @@
+"""A source from text to release with the curator's commands: source add → draft → edit → build."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from publish.cli import app
+from publish.sources import read_records
+
+runner = CliRunner()
+URL = "https://example.org/tin/hop-nhat-ban"
+# A made-up passage for the test, in the press's words (never published: a temporary project).
+PASSAGES = (
+    "Ngày 12/2/2025, Ban Chấp hành Đảng bộ tỉnh Lâm Đồng ban hành Quyết định số 983-QĐ/TU "
+    "hợp nhất Ban Tuyên giáo Tỉnh ủy và Ban Dân vận Tỉnh ủy kể từ ngày 1/3/2025.\n\n"
+    "Phó Bí thư Tỉnh ủy Nguyễn Văn An cho biết Ban có 6 phòng.\n"
+)
+
+
+def env(root: Path) -> dict[str, str]:
+    folders = ("ontology", "data", "shapes", "sources")
+    return {
+        **{f"BOMAY_{name.upper()}_DIR": str(root / name) for name in folders},
+        "BOMAY_RELEASE_DIR": str(root / "dist"),
+    }
+
+
+def invoke(root: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env=env(root))
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def registered(project_copy: Path, tmp_path: Path) -> Path:
+    text = tmp_path / "page.txt"
+    text.write_text(PASSAGES.replace("\n", "\r\n"), encoding="utf-8")
+    code, output = invoke(
+        project_copy, "source", "add", str(text), "--url", URL,
+        "--title", "Hợp nhất Ban Tuyên giáo và Ban Dân vận", "--publisher", "Báo Thử",
+        "--date", "2025-02-13", "--date-read", "2026-12-04",
+    )  # fmt: skip
+    assert code == 0, output
+    return project_copy
+
+
+def test_source_add_stores_the_text_and_its_record(registered: Path) -> None:
+    [record] = [r for r in read_records(registered / "sources") if r.url == URL]
+    assert record.number == "005" and record.stored == "passages"
+    assert record.text() == PASSAGES  # NFC, Unix line ends
+    assert (record.title, record.publisher, record.date_read) == (
+        "Hợp nhất Ban Tuyên giáo và Ban Dân vận", "Báo Thử", "2026-12-04")  # fmt: skip
+    code, output = invoke(registered, "source", "add", str(record.text_path), "--url", URL,
+                          "--title", "x")  # fmt: skip
+    assert code == 2 and "already registered" in output
+    code, output = invoke(registered, "source", "list")
+    assert code == 0 and "005" in output and "Báo Thử" in output
+
+
+def test_bad_source_input_is_refused_clearly(project_copy: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Hải Phòng".encode("utf-16"))
+    code, output = invoke(project_copy, "source", "add", str(latin), "--url", URL, "--title", "T")
+    assert code == 2 and "not UTF-8" in output
+    good = tmp_path / "good.txt"
+    good.write_text("x", encoding="utf-8")
+    code, output = invoke(project_copy, "source", "add", str(good), "--url", URL, "--title", "T",
+                          "--date", "12/2/2025")  # fmt: skip
+    assert code == 2 and "YYYY" in output
+    code, output = invoke(project_copy, "draft", "99")
+    assert code == 2 and "no such source" in output
+
+
+def test_draft_finds_the_facts_with_quotes_and_offsets(registered: Path) -> None:
+    code, output = invoke(registered, "draft", "5")
+    assert code == 0, output
+    draft = registered / "data" / "drafts" / "article-005.ttl"
+    turtle = draft.read_text(encoding="utf-8")
+    ox.parse(turtle, format=ox.RdfFormat.TURTLE)  # it is Turtle, ready to edit
+    assert 'eli:id_local "983-QĐ/TU"' in turtle
+    assert 'eli:date_document "2025-02-12"^^xsd:date' in turtle
+    assert "<concept/event-status/da-thuc-hien>" in turtle
+    assert 'bomay:effectiveDate "2025-03-01"^^xsd:date' in turtle
+    assert "Nguyễn Văn An" in turtle and "sdmx-measure:obsValue" in turtle
+    for start, end, quote in re.findall(r"oa:start (\d+) ; oa:end (\d+)", turtle) and [
+        (int(m[1]), int(m[2]), m[0])
+        for m in re.findall(r'oa:exact "([^"]*)"@vi ; oa:start (\d+) ; oa:end (\d+)', turtle)
+    ]:
+        assert PASSAGES[start:end] == quote
+    assert "Ban Tuyên giáo Tỉnh ủy" in turtle and "Ban Dân vận Tỉnh ủy" in turtle
+    stub = (registered / "data" / "drafts" / "article-005.md").read_text(encoding="utf-8")
+    assert "**005.01**" in stub and URL in stub
+
+
+def test_an_unedited_draft_cannot_be_released(registered: Path) -> None:
+    code, output = invoke(registered, "validate")
+    assert code == 2 and "registered, but no data file writes graph article-005" in output
+    invoke(registered, "draft", "5")
+    drafts = registered / "data" / "drafts"
+    (drafts / "article-005.ttl").rename(registered / "data" / "article-005.ttl")
+    code, output = invoke(registered, "validate")
+    assert code != 0 and "TODO" in output
