@@ -75,6 +75,8 @@ def test_cq04_suspended_models(select: Select) -> None:
     assert f"{ID}event/quang-ninh/2018-thi-diem-hai-mo-hinh-cap-huyen" in affected
     assert not any("duong-kinh" in a for a in affected)  # I.14: a Front apparatus, not model 1
     assert f"{ID}agency/quang-ninh/co-quan-to-chuc-noi-vu" not in affected  # only proposed
+    under = {r["model"].rsplit("/", 1)[1] for r in rows if "affected" in r}
+    assert under == {"hop-nhat-co-quan-tham-muu-voi-co-quan-chuyen-mon"}  # model 1 (I.14)
 
 
 def test_signer_post_at_the_time(select: Select) -> None:

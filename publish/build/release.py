@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publish.build import cube
 from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
@@ -95,6 +96,9 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     validated = with_merge(ox.Store(), quads)
     shapes = load_shapes(settings)
     report = validate(to_rdflib_graph(quads), shapes, loaded.files_by_subject, validated)
+    broken = cube.check(quads, settings, loaded.files_by_subject)
+    if broken:
+        report = Report(False, [*report.violations, *broken], report.graph)
     if not report.conforms:
         raise ValidationFailedError(report)
     return Checked(quads, loaded, report, reference)
