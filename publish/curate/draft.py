@@ -355,7 +355,7 @@ class Writer:
         fid = self.draft.fact("entity · agency", f"*{mention.name}*", mention.span)
         place = self._place(mention.place) if mention.place else None
         unit = place.path if place else f"place/{self._default_place()}"
-        level = LEVELS.get(mention.place.level or "", "TODO") if mention.place else "TODO"
+        level = _level(mention)
         strand = next((s for pattern, s in STRANDS if re.search(pattern, mention.name)), "nha-nuoc")
         if level == "TODO":
             self.draft.unresolved.append(f"agency «{mention.name}»: its level (bomay:level)")
@@ -558,25 +558,36 @@ class Writer:
             )
 
 
+#: Words in an agency's name that give its level when no place type does.
+LEVEL_WORDS = ((r"Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|\bSở\b|Đảng bộ tỉnh", "tinh"),
+               (r"Huyện ủy|Huyện uỷ|Quận ủy|Quận uỷ|Thị ủy|Thị uỷ|\bPhòng\b", "huyen"),
+               (r"Trung ương|^Bộ\b|Chính phủ|Quốc hội", "trung-uong"))  # fmt: skip
+
+
+def _level(mention: AgencyMention) -> str:
+    if mention.place is not None and mention.place.level in LEVELS:
+        return LEVELS[mention.place.level]
+    return next((level for pattern, level in LEVEL_WORDS if re.search(pattern, mention.name)), "TODO")
+
+
 def _date_note(date: DateMention) -> str:
     return f"{date.iso} «{date.span.text}» at {date.span.start} to {date.span.end}"
 
 
 def _distinct_changes(changes: Iterable[ChangeMention]) -> list[ChangeMention]:
-    """Changes with something to act on, one per (kind, originals, result)."""
-    kept: dict[tuple[str, tuple[str, ...], str], ChangeMention] = {}
+    """Changes with something to act on, one per (kind, originals): the most complete."""
+    kept: dict[tuple[str, tuple[str, ...]], ChangeMention] = {}
     for change in changes:
         if not (change.originals or change.result or change.models):
             continue
-        names = tuple(o.name for o in change.originals)
-        slot = (change.kind, names, change.result.name if change.result else "")
-        partial = (change.kind, names, "")
-        if change.result is not None and partial in kept:
-            del kept[partial]
-        if slot not in kept and not (change.result is None and any(
-            k[:2] == slot[:2] and k[2] for k in kept)):  # fmt: skip
+        slot = (change.kind, tuple(o.name for o in change.originals))
+        if slot not in kept or _completeness(change) > _completeness(kept[slot]):
             kept[slot] = change
     return list(kept.values())
+
+
+def _completeness(change: ChangeMention) -> tuple[bool, bool, int]:
+    return (change.result is not None, change.effective is not None, len(change.span.text))
 
 
 def draft(record: SourceRecord, known: Known, gazetteer: frozenset[str]) -> tuple[Draft, str]:

@@ -393,6 +393,7 @@ HEAD_WORDS = (
     "Thường trực Huyện ủy",
     "Thường trực Quận ủy",
     "Ban Chấp hành Trung ương",
+    "Ban Chấp hành Đảng bộ",
     "Bộ Chính trị",
     "Ban Bí thư",
     "Văn phòng",
@@ -1024,6 +1025,8 @@ EFFECTED = re.compile(
     re.IGNORECASE,
 )
 CLAUSE_END = re.compile(r"[.;:!?\n]")
+ORIGINALS_END = re.compile(r"\s(?:theo|của|kể từ|từ ngày|do|tại)\s")
+NAMED_AS = re.compile(r"\b(?:có tên gọi(?: là)?|mang tên|có tên là|lấy tên)\s+")
 
 
 @dataclass(frozen=True)
@@ -1081,6 +1084,18 @@ def changes(
             cut = match.end() + result_at.start()
             originals = [b for b in after_verb if b.span.end <= cut]
             result = next((b for b in after_verb if b.span.start >= cut), None)
+        stop = ORIGINALS_END.search(text, match.end(), clause_end)
+        if stop is not None:  # "hợp nhất A và B theo Đề án … của X": X is not merged
+            originals = [b for b in originals if b.span.end <= stop.start()]
+        named = NAMED_AS.match(text, match.end() + 1)
+        if named is not None and out and out[-1].result is None:
+            # "sau khi hợp nhất có tên gọi C": the name of the previous merger's result
+            result = next((b for b in inside if b.span.start >= named.end()), None)
+            if result is not None and out[-1].span.start >= clause_start - 400:
+                previous = out.pop()
+                out.append(ChangeMention(previous.span, previous.kind, previous.status,
+                                         previous.originals, result, previous.effective))  # fmt: skip
+            continue
         if kind == "thanh-lap":
             result, originals = (after_verb[0] if after_verb else None), []
         models: tuple[Span, ...] = ()
