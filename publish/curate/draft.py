@@ -567,7 +567,8 @@ LEVEL_WORDS = ((r"Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|\bSở\b|Đả
 def _level(mention: AgencyMention) -> str:
     if mention.place is not None and mention.place.level in LEVELS:
         return LEVELS[mention.place.level]
-    return next((level for pattern, level in LEVEL_WORDS if re.search(pattern, mention.name)), "TODO")
+    found = (level for pattern, level in LEVEL_WORDS if re.search(pattern, mention.name))
+    return next(found, "TODO")
 
 
 def _date_note(date: DateMention) -> str:

@@ -1048,7 +1048,7 @@ def changes(
     """Statements of change, proposed or effected as their wording says."""
     found_dates = dates(text) if found_dates is None else found_dates
     bodies = agencies(text, gazetteer)
-    out = []
+    out: list[ChangeMention] = []
     pattern = re.compile("|".join(sorted(CHANGE_VERBS, key=len, reverse=True)), re.IGNORECASE)
     for match in pattern.finditer(text):
         clause_start = _clause_start(text, match.start())
@@ -1094,7 +1094,8 @@ def changes(
             if result is not None and out[-1].span.start >= clause_start - 400:
                 previous = out.pop()
                 out.append(ChangeMention(previous.span, previous.kind, previous.status,
-                                         previous.originals, result, previous.effective))  # fmt: skip
+                                         previous.originals, result,
+                                         previous.effective))  # fmt: skip
             continue
         if kind == "thanh-lap":
             result, originals = (after_verb[0] if after_verb else None), []
