@@ -20,16 +20,18 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from publish.curate.extract import TYPE_WORDS, Extraction, extract
 from publish.curate.reconcile import gazetteer
 from publish.iris import fold
-from publish.settings import PROJECT_ROOT, Settings
+from publish.settings import Settings
 from publish.sources import read_records
 
-INVENTORY = PROJECT_ROOT / "docs" / "fact-inventory.md"
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "docs" / "fact-inventory.md"
 ITEM = re.compile(
     r"^- \[ \] \*\*(?P<id>(?P<article>\d{3})\.\d\d)\*\* \((?P<tags>[^)]*)\)"
     r"(?P<body>.*?)(?=^- \[|^#|\Z)",
@@ -212,12 +214,12 @@ def _distinct(items: Iterable[str]) -> list[str]:
 
 def measure() -> tuple[dict[str, Score], dict[str, dict[str, Score]]]:
     items = inventory()
-    places = gazetteer(Settings())
+    places = gazetteer(Settings(project_dir=ROOT))
     totals = {k: Score() for k in KINDS}
     per_article: dict[str, dict[str, Score]] = {}
     matchers: dict[str, type[Matcher]] = {"figures": Multiset, "agencies": NamePrefix,
                                           "people with posts": NamePrefix}  # fmt: skip
-    for record in read_records(PROJECT_ROOT / "sources"):
+    for record in read_records(ROOT / "sources"):
         if record.number not in items:
             continue
         expected = gold(items[record.number])

@@ -27,10 +27,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.rdf import PREFIXES, serialize
-from publish.settings import CANONICAL_BASE, PROJECT_ROOT
+from publish.settings import CANONICAL_BASE
 
-DATA = PROJECT_ROOT / "data"
-SOURCES = PROJECT_ROOT / "sources"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SOURCES = ROOT / "sources"
 ID = f"{CANONICAL_BASE}id/"
 GRAPH = f"{CANONICAL_BASE}graph/"
 SHARED_KINDS = ("concept", "scheme", "dataset", "place")  # places: reference data, one set
@@ -134,7 +135,7 @@ class Replica:
 
 
 def ontology_triples() -> int:
-    folder = PROJECT_ROOT / "ontology"
+    folder = ROOT / "ontology"
     return sum(
         len(list(ox.parse(path=p, format=ox.RdfFormat.TURTLE))) for p in folder.glob("*.ttl")
     )

@@ -111,8 +111,7 @@ def _add_sources(loaded: Loaded, settings: Settings) -> None:
         records = read_records(settings.sources_dir)
     except SourceError as error:
         raise DataError(str(error)) from error
-    root = settings.data_dir.parent
-    verify_quotes(records, loaded.quads, loaded.files_by_graph, iris, root)
+    verify_quotes(records, loaded.quads, loaded.files_by_graph, iris, settings.project_dir)
     generated = source_quads(records, iris, set(loaded.files_by_graph))
     origin = f"(generated from {settings.sources_dir.name}/)"
     for quad in generated:
