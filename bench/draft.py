@@ -20,9 +20,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from publish.curate.extract import TYPE_WORDS, Extraction, extract
 from publish.curate.reconcile import gazetteer
