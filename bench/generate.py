@@ -35,6 +35,7 @@ SOURCES = ROOT / "sources"
 ID = f"{CANONICAL_BASE}id/"
 GRAPH = f"{CANONICAL_BASE}graph/"
 SHARED_KINDS = ("concept", "scheme", "dataset", "place")  # places: reference data, one set
+QB = "http://purl.org/linked-data/cube#"
 LABELS = {
     f"{PREFIXES['skos']}prefLabel",
     f"{PREFIXES['skos']}altLabel",
@@ -100,6 +101,8 @@ class Replica:
             return ox.NamedNode(f"{GRAPH}article-{self.article(value[len(GRAPH) + 8 :])}")
         if value.startswith(ID):
             kind, _, rest = value[len(ID) :].partition("/")
+            if kind == "dataset" and not rest.startswith("reference/"):
+                return ox.NamedNode(f"{ID}dataset/{self.tag}/{rest}")  # own cube (IC-12)
             if kind not in SHARED_KINDS and rest:
                 return ox.NamedNode(f"{ID}{kind}/{self.tag}/{rest}")
         elif value.startswith(GRAPH):
@@ -168,7 +171,32 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
                 (out / name).write_bytes(serialize(data, ox.RdfFormat.TURTLE, prefixes))
             else:
                 (out / name).write_bytes(serialize(copied, ox.RdfFormat.TRIG, prefixes))
+    _replica_datasets(replicas, seed, out, prefixes)
     return replicas
+
+
+def _replica_datasets(replicas: int, seed: int, out: Path, prefixes: dict[str, str]) -> None:
+    """Each replica's figures form data sets of their own (the same structures): replicated
+    observations share every dimension, which the Data Cube forbids within one data set."""
+    vocabularies = ROOT / "ontology" / "vocabularies.ttl"
+    cubes = [
+        t for t in ox.parse(path=vocabularies, format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == f"{QB}structure"
+    ]  # fmt: skip
+    label = ox.NamedNode(f"{PREFIXES['skos']}prefLabel")
+    for index in range(1, replicas):
+        replica = Replica(index, seed)
+        triples = []
+        for cube in cubes:
+            node = replica.iri(cube.subject)  # type: ignore[arg-type]
+            triples += [
+                ox.Triple(node, ox.NamedNode(f"{PREFIXES['rdf']}type"), ox.NamedNode(f"{QB}DataSet")),
+                ox.Triple(node, cube.predicate, cube.object),
+                ox.Triple(node, label, ox.Literal(f"{node.value} (synthetic)", language="en")),
+            ]  # fmt: skip
+        (out / f"datasets-{replica.tag}.ttl").write_bytes(
+            serialize(triples, ox.RdfFormat.TURTLE, prefixes)
+        )
 
 
 def main() -> None:

@@ -68,7 +68,7 @@ def test_a_data_file_in_a_sub_folder_is_refused(project_copy: Path, tmp_path: Pa
 
 def test_drafts_are_not_data_until_moved(project_copy: Path, tmp_path: Path) -> None:
     """`bomay draft` writes to data/drafts/, which the build leaves alone (bad Turtle too)."""
-    (project_copy / "data" / "drafts").mkdir()
+    (project_copy / "data" / "drafts").mkdir(exist_ok=True)
     (project_copy / "data" / "drafts" / "article-009.ttl").write_text("not Turtle <")
     (project_copy / "data" / "broken.ttl").write_text("<a> <b> .\n")
     output = validate(project_copy, tmp_path)

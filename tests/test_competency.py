@@ -218,4 +218,10 @@ def test_cq14_timeline_is_ordered(select: Select) -> None:
     events = values(rows, "event")
     assert f"{ID}event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh" in events
     assert f"{ID}event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong" in events
-    assert dates[-1].startswith("2022")
+    position = {r["event"]: i for i, r in enumerate(rows)}
+    merger_2025 = f"{ID}event/trung-uong/2025-03-01-hop-nhat-bo-nong-nghiep-va-moi-truong"
+    assert (
+        position[f"{ID}event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong"]
+        < position[f"{ID}event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh"]
+        < position[merger_2025]
+    )
