@@ -184,13 +184,14 @@ def _replica_datasets(replicas: int, seed: int, out: Path, prefixes: dict[str, s
         if t.predicate.value == f"{QB}structure"
     ]  # fmt: skip
     label = ox.NamedNode(f"{PREFIXES['skos']}prefLabel")
+    a, data_set = ox.NamedNode(f"{PREFIXES['rdf']}type"), ox.NamedNode(f"{QB}DataSet")
     for index in range(1, replicas):
         replica = Replica(index, seed)
         triples = []
         for cube in cubes:
             node = replica.iri(cube.subject)  # type: ignore[arg-type]
             triples += [
-                ox.Triple(node, ox.NamedNode(f"{PREFIXES['rdf']}type"), ox.NamedNode(f"{QB}DataSet")),
+                ox.Triple(node, a, data_set),
                 ox.Triple(node, cube.predicate, cube.object),
                 ox.Triple(node, label, ox.Literal(f"{node.value} (synthetic)", language="en")),
             ]  # fmt: skip
