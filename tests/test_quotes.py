@@ -89,22 +89,24 @@ def test_a_quote_under_the_wrong_source(project_copy: Path) -> None:
 
 
 def test_a_text_without_a_record_and_a_record_without_data(project_copy: Path) -> None:
-    (project_copy / "sources" / "009_0123456789abcdef.txt").write_text("x", encoding="utf-8")
+    last = max(int(r.number) for r in read_records(project_copy / "sources"))
+    stem = f"{last + 1:03d}_0123456789abcdef"
+    (project_copy / "sources" / f"{stem}.txt").write_text("x", encoding="utf-8")
     code, output = validate(project_copy)
     assert code == 2 and "a source text without its record" in output
-    text = project_copy / "sources" / "009_0123456789abcdef.txt"
+    text = project_copy / "sources" / f"{stem}.txt"
     write_record(
         SourceRecord(
             path=text.with_suffix(".toml"),
             title="T",
             sha256=sha256_of(text),
-            stored="passages",
+            stored="whole",
             url="https://example.org/page",
         )
     )
     code, output = validate(project_copy)
     assert code == 2
-    assert "sources/009_0123456789abcdef.toml: registered, but no data file writes" in output
+    assert f"sources/{stem}.toml: registered, but no data file writes" in output
 
 
 def test_a_stored_passage_nobody_quotes_is_refused(tmp_path: Path) -> None:

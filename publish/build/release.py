@@ -111,7 +111,8 @@ def _add_sources(loaded: Loaded, settings: Settings) -> None:
         records = read_records(settings.sources_dir)
     except SourceError as error:
         raise DataError(str(error)) from error
-    verify_quotes(records, loaded.quads, loaded.files_by_graph, iris, settings.project_dir)
+    # paths in messages as the loader shows them: relative to the folder that holds data/
+    verify_quotes(records, loaded.quads, loaded.files_by_graph, iris, settings.data_dir.parent)
     generated = source_quads(records, iris, set(loaded.files_by_graph))
     origin = f"(generated from {settings.sources_dir.name}/)"
     for quad in generated:
