@@ -1,20 +1,21 @@
-"""How well `bomay draft` reads the five seed articles, measured against the fact inventory.
+"""How well `bomay draft` reads the seed articles, measured against the fact inventory.
 
     .venv/bin/python -m bench.draft [--details] [--all]
 
 The five seed articles by default (the issue's benchmark), every source with ``--all`` (for
 the sources curated with the tools, whose inventory began as the draft's stub, the score is
-flattering: read it as a check, not a measure). The gold standard is docs/fact-inventory.md, read item by item (its tags say what each item
-is): directives with a number (the items tagged ``directive`` whose name carries one, such
-as *Nghị quyết số 18-NQ/TW*), the dates written in the items' quotes, the values of the
-items tagged ``figure``, the people tagged ``entity · person`` and the agencies and bodies
-tagged ``entity · agency`` or ``entity · body``. The extractor runs on the whole text of each
-article (page furniture included, so what it wrongly finds there counts against it). A found
-item matches a gold one by key: (type, number) for directives, (year, month, day) for dates,
-the value for figures (as a multiset), the folded name for people, and for agencies a folded
-name equal to the gold name or one that starts the other (the inventory writes "Đoàn kiểm
-tra của Bộ Nội vụ" where the text names "Đoàn kiểm tra"). Recall = gold items found / gold
-items; precision = found items that match / found items. Prints a markdown table.
+flattering: read it as a check, not a measure). The gold standard is docs/fact-inventory.md,
+read item by item (its tags say what each item is): directives with a number (the items
+tagged ``directive`` whose name carries one, such as *Nghị quyết số 18-NQ/TW*), the dates
+written in the items' quotes, the values of the items tagged ``figure``, the people tagged
+``entity · person`` and the agencies and bodies tagged ``entity · agency`` or ``entity ·
+body``. The extractor runs on the whole text of each article (page furniture included, so
+what it wrongly finds there counts against it). A found item matches a gold one by key:
+(type, number) for directives, (year, month, day) for dates, the value for figures (as a
+multiset), the folded name for people, and for agencies a folded name equal to the gold
+name or one that starts the other (the inventory writes "Đoàn kiểm tra của Bộ Nội vụ" where
+the text names "Đoàn kiểm tra"). Recall = gold items found / gold items; precision = found
+items that match / found items. Prints a markdown table.
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ def test_each_named_unit_has_its_code(select: Select) -> None:
 
 def test_article_001_province_has_its_code_by_inference(select: Select) -> None:
     rows = select(
-        f"""SELECT ?code ?g WHERE {{ GRAPH ?g {{ <{ID}place/tinh-bai-viet-001> bomay:likelySameAs ?u }}
+        f"""SELECT ?code ?g WHERE {{
+        GRAPH ?g {{ <{ID}place/tinh-bai-viet-001> bomay:likelySameAs ?u }}
         ?u bomay:unitCode ?code }}"""
     )
     assert rows == [{"code": "67", "g": "https://w3id.org/bomay/graph/inference/i-03"}]
