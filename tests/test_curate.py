@@ -114,3 +114,42 @@ def test_an_unedited_draft_cannot_be_released(registered: Path) -> None:
     (drafts / f"article-{n}.ttl").rename(registered / "data" / f"article-{n}.ttl")
     code, output = invoke(registered, "validate")
     assert code != 0 and "TODO" in output
+
+
+def test_an_edited_draft_goes_into_a_release(registered: Path) -> None:
+    """The curator keeps the decision the draft found (its quote and offsets as drafted),
+    writes what the draft marked TODO, and the build takes it."""
+    n = number(registered)
+    invoke(registered, "draft", n)
+    turtle = (registered / "data" / "drafts" / f"article-{n}.ttl").read_text(encoding="utf-8")
+    found = re.search(r'oa:exact ("[^"]*983-QĐ/TU[^"]*"@vi ; oa:start \d+ ; oa:end \d+)', turtle)
+    assert found is not None
+    source = next(r for r in read_records(registered / "sources") if r.url == URL).iri_path
+    prefixes = turtle[turtle.index("@base") : turtle.index("# ----")]
+    edited = (
+        prefixes
+        + f"""
+<https://w3id.org/bomay/graph/article-{n}> prov:wasDerivedFrom <{source}> .
+<{source}> a schema:NewsArticle ;
+    skos:prefLabel "Hợp nhất Ban Tuyên giáo và Ban Dân vận"@vi, "Two boards merged"@en ;
+    schema:headline "Hợp nhất Ban Tuyên giáo và Ban Dân vận"@vi ;
+    bomay:evidence [ a bomay:Evidence ; prov:wasQuotedFrom <{source}> ;
+        oa:exact "Phó Bí thư Tỉnh ủy Nguyễn Văn An cho biết Ban có 6 phòng."@vi ;
+        bomay:factId "{n}.01" ] .
+<directive/lam-dong/tinh-uy/quyet-dinh-983-2025> a bomay:Directive ;
+    skos:prefLabel "Quyết định số 983-QĐ/TU (thử)"@vi, "Decision 983-QĐ/TU (test)"@en ;
+    eli:type_document <concept/document-type/quyet-dinh> ;
+    eli:id_local "983-QĐ/TU" ;
+    eli:date_document "2025-02-12"^^xsd:date ;
+    bomay:evidence [ a bomay:Evidence ; prov:wasQuotedFrom <{source}> ;
+        oa:exact {found.group(1)} ; bomay:factId "{n}.02" ] .
+"""
+    )
+    (registered / "data" / f"article-{n}.ttl").write_text(edited, encoding="utf-8")
+    code, output = invoke(registered, "build")
+    assert code == 0, output
+    code, output = invoke(registered, "query", "-o", "csv",
+                          'SELECT ?q WHERE { ?d <http://data.europa.eu/eli/ontology#id_local> '
+                          '"983-QĐ/TU" ; <https://w3id.org/bomay/def#evidence>/'
+                          '<http://www.w3.org/ns/oa#exact> ?q }')  # fmt: skip
+    assert code == 0 and "Quyết định số 983-QĐ/TU" in output
