@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"
     )
+    incremental_build: bool = Field(
+        True,
+        description="After a build of the same ontology, shapes and code, validate only what "
+        "the changed data files can affect (the release is the same; false: validate all)",
+    )
     release_date: dt.date | None = Field(
         None, description="Issued date of the release; default SOURCE_DATE_EPOCH, else today"
     )

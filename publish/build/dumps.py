@@ -26,13 +26,6 @@ class Dump:
     encoding: str | None = None  # "gzip" for compressed files
 
 
-def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Canonical blank-node labels (RDFC-1.0), in a stable order."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
-
-
 def union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
 
