@@ -58,7 +58,10 @@ def write(
 ) -> Written:
     """The first solutions in ``media_type``, at most ``max_rows`` of them and, if given,
     at most ``max_bytes`` bytes, the truncation mark included."""
-    fmt = FORMATS[media_type]
+    known = ox.QueryResultsFormat.from_media_type(media_type)
+    if known is None or known.media_type not in FORMATS:
+        raise ValueError(f"no results format {media_type}")
+    fmt = FORMATS[known.media_type]
     names = [v.value for v in solutions.variables]
     fixed = len((fmt.head(names, True) + fmt.tail).encode())
     budget = None if max_bytes is None else max_bytes - fixed

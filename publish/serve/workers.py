@@ -18,14 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import gc
 import io
+import json
 import logging
 import math
 import multiprocessing as mp
 import os
-import pickle
 import resource
 import signal
 import socket
@@ -33,6 +34,7 @@ import struct
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import forkserver
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
@@ -94,35 +96,68 @@ class WorkerLostError(Exception):
 def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
     """Ask Linux to kill this worker when its parent, the fork server, dies; the fork server
     ends when the server does, even by SIGKILL (its pipe from the server closes). An orphan
-    would run its query to the end with nobody to answer and no time limit."""
+    would run its query to the end with nobody to answer and no time limit.
+
+    Every child of the fork server inherits the write end of that pipe (so that it could
+    start processes of its own): a worker busy with a query kept the pipe open, hence the
+    fork server alive, hence itself. Workers start nothing, so they close it."""
+    alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-# Jobs and answers cross a socket pair as pickles, each after its length. Not a
+# Jobs and answers cross a socket pair, each as a JSON header and a body, each after its
+# length: no pickles (the body is the answer as the client gets it, copied once). Not a
 # multiprocessing Connection: the server waits for answers on its event loop (asyncio
 # streams), since a thread per query cost more than the rest of a small query's handling.
-LENGTH = struct.Struct("!Q")
+LENGTH = struct.Struct("!II")
 
 
-def _frame(message: object) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return LENGTH.pack(len(data)) + data
+def _frame(header: dict[str, Any], body: bytes = b"") -> bytes:
+    head = json.dumps(header).encode()
+    return LENGTH.pack(len(head), len(body)) + head + body
+
+
+def _job_frame(job: Job) -> bytes:
+    return _frame(dataclasses.asdict(job))
+
+
+def _answer_frame(outcome: Answer | Failure) -> bytes:
+    if isinstance(outcome, Failure):
+        return _frame({"failure": dataclasses.asdict(outcome)})
+    header = dataclasses.asdict(outcome)
+    body = header.pop("body")
+    return _frame({"answer": header}, body)
 
 
 def _read_blocking(channel: io.BufferedIOBase) -> Job | None:  # pragma: no cover - in the worker
     """The next job, or None when the server has closed its end."""
-    head = channel.read(LENGTH.size)
-    if len(head) < LENGTH.size:
+    lengths = channel.read(LENGTH.size)
+    if len(lengths) < LENGTH.size:
         return None
-    job: Job = pickle.loads(channel.read(LENGTH.unpack(head)[0]))  # noqa: S301 - our server
-    return job
+    head, _ = LENGTH.unpack(lengths)
+    fields = json.loads(channel.read(head))
+    for name in ("default_graphs", "named_graphs"):  # JSON has lists, the job tuples
+        if fields[name] is not None:
+            fields[name] = tuple(fields[name])
+    return Job(**fields)
 
 
-async def _read(reader: asyncio.StreamReader) -> Any:
-    """The next message from a worker (raises IncompleteReadError if it died)."""
-    (size,) = LENGTH.unpack(await reader.readexactly(LENGTH.size))
-    return pickle.loads(await reader.readexactly(size))  # noqa: S301 - our own worker
+async def _read(reader: asyncio.StreamReader) -> tuple[dict[str, Any], bytes]:
+    """The next header and body from a worker (IncompleteReadError if it died)."""
+    head, size = LENGTH.unpack(await reader.readexactly(LENGTH.size))
+    header: dict[str, Any] = json.loads(await reader.readexactly(head))
+    return header, await reader.readexactly(size) if size else b""
+
+
+def _outcome(header: dict[str, Any], body: bytes) -> Answer | Failure:
+    if "failure" in header:
+        return Failure(**header["failure"])
+    return Answer(body=body, **header["answer"])
 
 
 def _serve(
@@ -144,12 +179,12 @@ def _serve(
         try:
             store = open_store(spec)
         except OSError as error:  # a remote store that is down or holds another release
-            channel.write(_frame((f"failed: {error}", False)))
+            channel.write(_frame({"failed": str(error)}))
             return
-        channel.write(_frame(("ready", isolated)))
+        channel.write(_frame({"ready": isolated}))
         channel.flush()
         while (job := _read_blocking(channel)) is not None:
-            channel.write(_frame(run(store, job)))
+            channel.write(_answer_frame(run(store, job)))
             channel.flush()
 
 
@@ -182,19 +217,20 @@ class Worker:
     async def ready(self) -> None:
         self._reader, self._writer = await asyncio.open_connection(sock=self.sock)
         try:
-            status, self.isolated = await _read(self._reader)
+            status, _ = await _read(self._reader)
         except asyncio.IncompleteReadError as error:
             raise RuntimeError(
                 "a query worker exited while starting; is BOMAY_WORKER_MEMORY_MB too low?"
             ) from error
-        if status != "ready":
-            raise RuntimeError(f"a query worker could not open the store: {status}")
+        if "ready" not in status:
+            raise RuntimeError(f"a query worker could not open the store: {status['failed']}")
+        self.isolated = bool(status["ready"])
 
     async def ask(self, job: Job, timeout_s: float, demote_after_s: float) -> Answer | Failure:
         if self._reader is None or self._writer is None:
             raise RuntimeError("ask() before ready()")
         try:
-            self._writer.write(_frame(job))
+            self._writer.write(_job_frame(job))
             await self._writer.drain()
             answer = asyncio.ensure_future(_read(self._reader))
             try:
@@ -208,7 +244,7 @@ class Worker:
                     raise QueryTimeoutError(
                         f"the query ran longer than {timeout_s:g} s and was stopped"
                     )
-                result: Answer | Failure = answer.result()
+                result = _outcome(*answer.result())
             finally:
                 answer.cancel()
         except (asyncio.IncompleteReadError, OSError) as error:
