@@ -27,10 +27,9 @@ from publish.serve.checks import QueryRefusedError, check_query
 from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.fairness import ClientBusyError
+from publish.serve.fairness import ClientBusyError, run_query
 from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
-from publish.serve.ratelimit import charge
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.query")
@@ -166,10 +165,8 @@ async def sparql(request: Request, state: StateDep) -> Response:
         )  # fmt: skip
         result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
-        charge(settings.rate_limit_refusal_cost)
         return _refuse(error.status, str(error), "protocol", metrics, error.headers)
     except QueryRefusedError as error:
-        charge(settings.rate_limit_refusal_cost)
         return _refuse(error.status, str(error), "refused", metrics)
     except NotAcceptableError as error:
         return _refuse(406, str(error), "not-acceptable", metrics)
@@ -212,7 +209,7 @@ class ClientGoneError(Exception):
 
 async def _run_while_connected(request: Request, state: State, job: Job) -> Answer | Failure:
     """Run the job, but stop it (and free its worker) as soon as the client hangs up."""
-    task = asyncio.create_task(state.pool.run(job, state.settings.query_timeout_s))
+    task = asyncio.create_task(run_query(state.pool, job, state.settings.query_timeout_s))
     state.metrics.in_flight.inc()
     try:
         while not task.done():

@@ -34,13 +34,14 @@ import struct
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import forkserver
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from publish.serve.execute import Answer, Failure, Job, run
-from publish.serve.fairness import query_slot
 from publish.serve.isolation import cut_network
+from publish.settings import Settings
 from publish.store import StoreSpec, open_store
 
 log = logging.getLogger("bomay.workers")
@@ -169,9 +170,24 @@ def _outcome(header: dict[str, Any], body: bytes) -> Answer | Failure:
     return Answer(body=body, **header["answer"])
 
 
-def _serve(
-    spec: StoreSpec, sock: socket.socket, isolate: bool, memory_mb: int, nice: int
-) -> None:  # pragma: no cover
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What every worker process of a pool starts with: the store to open, network
+    isolation, the memory limit and the niceness (``from_settings``)."""
+
+    spec: StoreSpec
+    isolate: bool = False
+    memory_mb: int = 0  # address-space limit; 0: none
+    nice: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, spec: StoreSpec) -> WorkerConfig:
+        # a remote store needs the network: its workers cannot be isolated (remote_store)
+        isolate = settings.isolate_query_workers and settings.store != "remote"
+        return cls(spec, isolate, settings.worker_memory_mb, settings.worker_nice)
+
+
+def _serve(config: WorkerConfig, sock: socket.socket) -> None:  # pragma: no cover
     _die_with_parent()
     # what the fork server imported is never garbage: keep the collector off it (a full
     # collection would walk, and copy, every page this process shares with the fork server)
@@ -179,14 +195,14 @@ def _serve(
     # below the server process: accepting, checking and answering requests gets the CPU
     # first, and the queries share what is left (after start-up, so a replacement for a
     # killed worker is ready soon)
-    os.nice(nice)
-    if memory_mb:  # a query that needs more aborts its own process, not the machine
-        limit = memory_mb << 20
+    os.nice(config.nice)
+    if config.memory_mb:  # a query that needs more aborts its own process, not the machine
+        limit = config.memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    isolated = cut_network() if isolate else False  # before the store starts its threads
+    isolated = cut_network() if config.isolate else False  # before the store's threads
     with sock, sock.makefile("rwb") as channel:
         try:
-            store = open_store(spec)
+            store = open_store(config.spec)
         except OSError as error:  # a remote store that is down or holds another release
             channel.write(_frame({"failed": str(error)}))
             return
@@ -209,12 +225,10 @@ class Worker:
         self._writer: asyncio.StreamWriter | None = None
 
     @classmethod
-    def launch(cls, spec: StoreSpec, *, isolate: bool, memory_mb: int, nice: int) -> Worker:
+    def launch(cls, config: WorkerConfig) -> Worker:
         """Blocking (a thread's job): fork the process; ``ready`` waits for its store."""
         ours, theirs = socket.socketpair()
-        process = CONTEXT.Process(
-            target=_serve, args=(spec, theirs, isolate, memory_mb, nice), daemon=True
-        )
+        process = CONTEXT.Process(target=_serve, args=(config, theirs), daemon=True)
         with theirs:
             try:
                 process.start()
@@ -284,20 +298,14 @@ class Worker:
 class QueryPool:
     def __init__(
         self,
-        spec: StoreSpec,
+        config: WorkerConfig,
         *,
         workers: int,
         max_waiting: int,
-        isolate: bool,
-        memory_mb: int = 0,
-        nice: int = 0,
         demote_after_s: float = math.inf,
     ) -> None:
-        self._spec = spec
+        self._config = config
         self._demote_after_s = demote_after_s
-        self._nice = nice
-        self._isolate = isolate
-        self._memory_mb = memory_mb
         self.isolated = False
         self._size = workers
         self._max_waiting = max_waiting
@@ -332,12 +340,13 @@ class QueryPool:
             await asyncio.sleep(0.05)
 
     async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
-        with query_slot():  # the client's share first: its 429 must not touch the pool
-            self._running += 1
-            try:
-                return await self._run(job, timeout_s)
-            finally:
-                self._running -= 1
+        """Answer ``job`` in a worker (callers that serve a client go through
+        ``fairness.run_query``, which holds the client's slot and charges its budget)."""
+        self._running += 1
+        try:
+            return await self._run(job, timeout_s)
+        finally:
+            self._running -= 1
 
     async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
         if self._idle.empty() and self._waiting >= self._max_waiting:
@@ -375,14 +384,7 @@ class QueryPool:
         return await asyncio.get_running_loop().run_in_executor(self._threads, call)
 
     async def _spawn(self) -> Worker:
-        launch = functools.partial(
-            Worker.launch,
-            self._spec,
-            isolate=self._isolate,
-            memory_mb=self._memory_mb,
-            nice=self._nice,
-        )
-        worker = await self._in_thread(launch)
+        worker = await self._in_thread(functools.partial(Worker.launch, self._config))
         try:
             await worker.ready()
         except BaseException:
@@ -402,7 +404,7 @@ class QueryPool:
         while not self._closed.is_set():
             try:
                 worker = await self._spawn()
-                if self._isolate and not worker.isolated:
+                if self._config.isolate and not worker.isolated:
                     await self._stop(worker)
                     raise RuntimeError("the new worker could not be cut off the network")
                 self._idle.put_nowait(worker)
