@@ -32,7 +32,7 @@ import signal
 import socket
 import struct
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import forkserver
@@ -68,6 +68,12 @@ def _forkserver() -> mp.context.ForkServerContext:
 
 
 CONTEXT = _forkserver()
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, not at the first worker: it spends a few hundred
+    milliseconds importing the program, which can overlap the server's own start-up."""
+    forkserver.ensure_running()
 
 
 def _demote(pid: int | None) -> None:
@@ -319,10 +325,17 @@ class QueryPool:
         self._threads = ThreadPoolExecutor(workers, thread_name_prefix="bomay-pool")
 
     async def start(self) -> None:
-        started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
-        for worker in started:
-            self._idle.put_nowait(worker)
-        self.isolated = all(worker.isolated for worker in started)
+        """Start one worker, and the others in the background: a server answers its first
+        query as soon as one worker is ready (each of the others is checked the same way
+        as a replacement: isolated, or stopped and tried again)."""
+        first = await self._spawn()
+        self.isolated = first.isolated
+        self._idle.put_nowait(first)
+        for _ in range(self._size - 1):
+            self._background(self._add())
+
+    async def _add(self) -> None:
+        await self._replace(None)
 
     async def close(self) -> None:
         self._closed.set()  # replacements still retrying give up
@@ -376,7 +389,10 @@ class QueryPool:
         """Kill a worker now; reaping it and starting its replacement happen in the
         background, never blocking the event loop."""
         worker.kill()
-        task = asyncio.get_running_loop().create_task(self._replace(worker))
+        self._background(self._replace(worker))
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
@@ -396,10 +412,11 @@ class QueryPool:
         worker.hang_up()
         await self._in_thread(worker.reap)
 
-    async def _replace(self, dead: Worker) -> None:
-        """Start a worker in place of ``dead``, until one starts or the pool closes: giving
-        up would shrink the pool for good (a remote store down for a while, say)."""
-        await self._stop(dead)
+    async def _replace(self, dead: Worker | None) -> None:
+        """Start a worker in place of ``dead`` (or a new one), until one starts or the pool
+        closes: giving up would shrink the pool for good (a remote store down for a while)."""
+        if dead is not None:
+            await self._stop(dead)
         attempt = 0
         while not self._closed.is_set():
             try:
