@@ -243,6 +243,13 @@ class Settings(BaseSettings):
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         return dt.datetime.now(tz=dt.UTC).date()
 
+    def now(self) -> dt.datetime:
+        """The time a build records: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return dt.datetime.now(tz=dt.UTC)
+
     @property
     def current_release(self) -> Path:
         """The symlink that always points at the last good release."""

@@ -41,11 +41,14 @@ def pytest_report_header() -> list[str]:
 @pytest.fixture(scope="session", autouse=True)
 def _no_bomay_environment() -> Iterator[None]:
     """The suite sets every setting it needs itself: a BOMAY_* variable in the shell that
-    runs it (or SOURCE_DATE_EPOCH) must not change what a test sees."""
+    runs it must not change what a test sees."""
     with pytest.MonkeyPatch.context() as patch:
         for name in list(os.environ):
-            if name.startswith("BOMAY_") or name == "SOURCE_DATE_EPOCH":
+            if name.startswith("BOMAY_"):
                 patch.delenv(name)
+        # every build records its time: the suite's builds are reproducible, as CI's are
+        epoch = dt.datetime.combine(RELEASE_DATE, dt.time(), tzinfo=dt.UTC).timestamp()
+        patch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
         yield
 
 

@@ -2,8 +2,11 @@
 
 request → ``read_request`` (GET / form POST / direct POST, parameters, UTF-8, size)
         → ``check_query`` (forms, SERVICE, updates, nesting; before any evaluation)
-        → ``choose`` (media type) → ETag / 304 → ``QueryPool.run`` (time limit, row cap)
+        → ``choose`` (media type) → ETag / 304 → ``State.run`` (time limit, row cap)
         → response with caching, truncation and CORS headers.
+
+Every refusal is raised and answered by ``errors``. Relative IRIs in a query resolve
+against the dataset's base IRI (``BOMAY_BASE_IRI``), so ``<id/agency/…>`` names a resource.
 """
 
 from __future__ import annotations
@@ -20,27 +23,20 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
 
 from publish.rdf import serialize
-from publish.serve.checks import QueryRefusedError, check_query
+from publish.serve.checks import check_query
 from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
+from publish.serve.errors import ClientGoneError, EngineError, ProtocolError
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.fairness import ClientBusyError
-from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
-from publish.serve.ratelimit import charge
-from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.query")
 router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-TRUNCATED = "https://w3id.org/bomay/def#resultsTruncated"
-XML_MARK = f'<link href="{TRUNCATED}"/>'.encode()
-#: Bytes the truncation mark may add to a body, so that a marked answer still fits the cap.
-MARK_ROOM = max(len(XML_MARK), len(json.dumps({"link": [TRUNCATED]})))
+TRUNCATED = "resultsTruncated"  # a term of the ontology: the link that marks a cut answer
 DISCONNECT_POLL_S = 0.25
 #: checked on the event loop up to this length: a dense query this long takes ~1.5 ms, and
 #: the longest (64 KiB of escapes) ~15 ms, which goes to a thread
@@ -55,13 +51,6 @@ class Protocol:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     fmt: str | None
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.headers = headers or {}
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
@@ -136,14 +125,23 @@ def _etag(release_id: str, protocol: Protocol, media_type: str) -> str:
     return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _mark_truncated(answer: Answer) -> bytes:
+def _xml_mark(link: str) -> bytes:
+    return f'<link href="{link}"/>'.encode()
+
+
+def _mark_room(link: str) -> int:
+    """Bytes the truncation mark may add to a body, so that a marked answer fits the cap."""
+    return max(len(_xml_mark(link)), len(json.dumps({"link": [link]})))
+
+
+def _mark_truncated(answer: Answer, link: str) -> bytes:
     """Say in the body, where the format has room for it, that rows were cut (head/link)."""
     if answer.media_type == "application/sparql-results+json":
         document = json.loads(answer.body)
-        document["head"]["link"] = [TRUNCATED]
+        document["head"]["link"] = [link]
         return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if answer.media_type == "application/sparql-results+xml":
-        return answer.body.replace(b"<head>", b"<head>" + XML_MARK, 1)
+        return answer.body.replace(b"<head>", b"<head>" + _xml_mark(link), 1)
     return answer.body
 
 
@@ -151,63 +149,44 @@ def _mark_truncated(answer: Answer) -> bytes:
 async def sparql(request: Request, state: StateDep) -> Response:
     settings, metrics = state.settings, state.metrics
     started = time.perf_counter()
-    try:
-        protocol = await read_request(
-            request, settings.max_query_bytes, settings.request_body_timeout_s
-        )
-        if protocol.query is None:
-            if request.method == "POST":
-                raise ProtocolError(400, "no query: send a 'query' parameter")
-            return _description(request, state, protocol)
-        check = functools.partial(
-            check_query,
-            protocol.query,
-            max_depth=settings.max_nesting_depth,
-            max_tokens=settings.max_query_tokens,
-        )
-        # a linear scan: on the event loop when short, else in a thread (a thread hand-over
-        # costs more than a short check, and a long check would stall every other request)
-        inline = len(protocol.query) <= INLINE_CHECK_CHARS
-        checked = check() if inline else await asyncio.to_thread(check)
-        rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
-        media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
-        headers = _cache_headers(state.release_id, protocol, media_type, settings.cache_max_age_s)
-        if request.headers.get("if-none-match") == headers["ETag"]:
-            return Response(status_code=304, headers=headers)
-        default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
-        job = Job(
-            protocol.query, media_type, settings.max_result_rows, default, named,
-            max_bytes=settings.max_result_bytes - MARK_ROOM,
-        )  # fmt: skip
-        result = await _run_while_connected(request, state, job)
-    except ProtocolError as error:
-        charge(settings.rate_limit_refusal_cost)
-        return _refuse(error.status, str(error), "protocol", metrics, error.headers)
-    except QueryRefusedError as error:
-        charge(settings.rate_limit_refusal_cost)
-        return _refuse(error.status, str(error), "refused", metrics)
-    except NotAcceptableError as error:
-        return _refuse(406, str(error), "not-acceptable", metrics)
-    except PoolBusyError as error:
-        return _refuse(429, str(error), "busy", metrics, {"Retry-After": "1"})
-    except ClientBusyError as error:
-        return _refuse(429, str(error), "client-busy", metrics, {"Retry-After": "1"})
-    except ClientGoneError:
-        return _refuse(499, "the client went away; its query was stopped", "disconnected", metrics)
-    except QueryTimeoutError as error:
-        metrics.timeouts.inc()
-        return _refuse(503, str(error), "timeout", metrics)
-    except WorkerLostError as error:
-        return _refuse(503, str(error), "worker-lost", metrics)
+    protocol = await read_request(
+        request, settings.max_query_bytes, settings.request_body_timeout_s
+    )
+    if protocol.query is None:
+        if request.method == "POST" or protocol.default_graphs or protocol.named_graphs:
+            raise ProtocolError(400, "no query: send a 'query' parameter")
+        return _description(request, state, protocol)
+    check = functools.partial(
+        check_query,
+        protocol.query,
+        max_depth=settings.max_nesting_depth,
+        max_tokens=settings.max_query_tokens,
+    )
+    # a linear scan: on the event loop when short, else in a thread (a thread hand-over
+    # costs more than a short check, and a long check would stall every other request)
+    inline = len(protocol.query) <= INLINE_CHECK_CHARS
+    checked = check() if inline else await asyncio.to_thread(check)
+    rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
+    media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
+    headers = _cache_headers(state.release_id, protocol, media_type, settings.cache_max_age_s)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
+    link = state.iris.vocab + TRUNCATED
+    job = Job(
+        protocol.query, media_type, settings.max_result_rows, default, named,
+        max_bytes=settings.max_result_bytes - _mark_room(link), base_iri=settings.base_iri,
+    )  # fmt: skip
+    result = await _run_while_connected(request, state, job)
     elapsed = time.perf_counter() - started
     metrics.duration.observe(elapsed)
     if isinstance(result, Failure):
         log.info("query failed in %.1f ms: %s", elapsed * 1000, result.message)
-        return _refuse(result.status, result.message, "engine", metrics)
+        raise EngineError(result.status, result.message)
     log.info("query %s %d rows%s in %.1f ms", result.form, result.rows,
              " (truncated)" if result.truncated else "", elapsed * 1000)  # fmt: skip
     metrics.requests.labels(outcome="ok").inc()
-    body = _mark_truncated(result) if result.truncated else result.body
+    body = _mark_truncated(result, link) if result.truncated else result.body
     if result.truncated:
         headers["Bomay-Results-Truncated"] = (
             f"true; limit={settings.max_result_rows}; max-bytes={settings.max_result_bytes}"
@@ -219,13 +198,9 @@ async def sparql(request: Request, state: StateDep) -> Response:
     return response
 
 
-class ClientGoneError(Exception):
-    """The client hung up before its answer was ready."""
-
-
 async def _run_while_connected(request: Request, state: State, job: Job) -> Answer | Failure:
     """Run the job, but stop it (and free its worker) as soon as the client hangs up."""
-    task = asyncio.create_task(state.pool.run(job, state.settings.query_timeout_s))
+    task = asyncio.create_task(state.run(job))
     state.metrics.in_flight.inc()
     try:
         while not task.done():
@@ -277,11 +252,3 @@ def _description(request: Request, state: StateDep, protocol: Protocol) -> Respo
     return Response(
         b"" if request.method == "HEAD" else body, media_type=media_type, headers=headers
     )
-
-
-def _refuse(
-    status: int, message: str, reason: str, metrics: Metrics, headers: dict[str, str] | None = None
-) -> Response:
-    metrics.refusals.labels(reason=reason).inc()
-    log.info("refused (%s, %d): %s", reason, status, message)
-    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
