@@ -224,6 +224,22 @@ def test_rebuild_with_changed_data_switches_release(project_copy: Path, tmp_path
     assert second != first
     assert settings.current_release.resolve() == second
     assert first.exists()  # kept (keep_releases) for rollback
+    # the new release names the one before it and says what changed, statement by statement
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["previous"] == first.name and manifest["version"] == second.name
+    added = gzip.decompress((second / "changes-added.nq.gz").read_bytes()).decode()
+    removed = gzip.decompress((second / "changes-removed.nq.gz").read_bytes()).decode()
+    assert added.count("\n") == removed.count("\n") == 1
+    assert '"0.1.1" <https://w3id.org/bomay/graph/ontology>' in added
+    assert '"0.1.0" <https://w3id.org/bomay/graph/ontology>' in removed
+    description = rdflib.Graph().parse(second / "description.ttl")
+    dataset = rdflib.URIRef(DATASET)
+    dcat3 = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    assert str(description.value(dataset, dcat3.version)) == second.name
+    previous = description.value(dataset, dcat3.previousVersion)
+    assert str(description.value(previous, dcat3.version)) == first.name
+    # nothing changed: no new release
+    assert build(settings) == second and settings.current_release.resolve() == second
 
 
 def test_base_iri_is_configurable(tmp_path: Path) -> None:

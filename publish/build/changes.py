@@ -26,7 +26,12 @@ from publish.inuse import MANIFEST
 from publish.layout import CHANGES, CHANGES_ADDED, CHANGES_REMOVED, DATASET_QUADS
 from publish.rdf import PREFIXES, serialize
 
-PREF_LABEL = ox.NamedNode(f"{PREFIXES['skos']}prefLabel")
+#: what names a resource in the summary, best first
+LABELS = tuple(
+    ox.NamedNode(iri)
+    for iri in (f"{PREFIXES['skos']}prefLabel", f"{PREFIXES['rdfs']}label",
+                f"{PREFIXES['dcterms']}title")
+)  # fmt: skip
 RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 #: resources the summary names one by one, per kind of change (the counts are complete)
 MAX_LISTED = 500
@@ -96,14 +101,16 @@ def _by_content(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
 
 
 def labels(quads: Iterable[ox.Quad]) -> dict[str, dict[str, str]]:
-    """Each IRI's preferred labels by language."""
-    found: dict[str, dict[str, str]] = defaultdict(dict)
+    """Each IRI's label by language (a SKOS label first, then an RDFS one, then a title)."""
+    ranked: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
     for q in quads:
-        if q.predicate == PREF_LABEL and isinstance(q.subject, ox.NamedNode):
-            literal = q.object
+        if q.predicate in LABELS and isinstance(q.subject, ox.NamedNode):
+            literal, rank = q.object, LABELS.index(q.predicate)
             if isinstance(literal, ox.Literal) and literal.language:
-                found[q.subject.value].setdefault(literal.language, literal.value)
-    return dict(found)
+                best = ranked[q.subject.value].get(literal.language)
+                if best is None or (rank, literal.value) < best:
+                    ranked[q.subject.value][literal.language] = (rank, literal.value)
+    return {iri: {lang: v for lang, (_, v) in by.items()} for iri, by in ranked.items()}
 
 
 def summarise(
