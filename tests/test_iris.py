@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import make_settings, server_env
+from conftest import make_settings, minted, server_env
 from launch import running_server
 from publish.build.release import build
 from publish.settings import CANONICAL_BASE, Settings
@@ -20,28 +19,6 @@ from publish.store import Release
 AGENCY = "id/agency/hai-phong/an-lao/van-phong-huyen"
 PUBLIC = "https://bomay.example.org/"
 OTHER_BASE = "https://data.example.net/bomay/"
-#: the release's RDF files, and how to read them
-RDF_FILES = {
-    "bomay.nq.gz": ox.RdfFormat.N_QUADS,
-    "description.ttl": ox.RdfFormat.TURTLE,
-    "validation-report.ttl": ox.RdfFormat.TURTLE,
-    "dcat-ap-report.ttl": ox.RdfFormat.TURTLE,
-}
-
-
-def minted(folder: Path, base: str) -> set[str]:
-    """Every IRI under ``base`` that the release's files name (fragments stripped)."""
-    found: set[str] = set()
-    for name, fmt in RDF_FILES.items():
-        data = (folder / name).read_bytes()
-        for statement in ox.parse(gzip.decompress(data) if name.endswith(".gz") else data,
-                                  format=fmt):  # fmt: skip
-            terms = (statement.subject, statement.predicate, statement.object,
-                     getattr(statement, "graph_name", None))  # fmt: skip
-            for term in terms:
-                if isinstance(term, ox.NamedNode) and term.value.startswith(base):
-                    found.add(term.value.split("#", 1)[0])
-    return found
 
 
 def test_every_minted_iri_resolves_as_html_and_rdf(server: str, release: Release) -> None:
