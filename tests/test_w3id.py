@@ -27,8 +27,7 @@ def redirect(text: str, path: str) -> tuple[str, int]:
     for pattern, target, status in rules(text):
         match = pattern.search(path)
         if match:
-            groups = ("", *match.groups(default=""))
-            return re.sub(r"\$(\d)", lambda ref: groups[int(ref[1])], target), status
+            return match.expand(re.sub(r"\$(\d)", r"\\g<\1>", target)), status
     raise AssertionError(f"no rule for {path}")
 
 
