@@ -31,21 +31,14 @@ class Dump:
     file_type: str | None = None  # the EU file-type authority's code (DCAT-AP dct:format)
 
 
-def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Canonical blank-node labels (RDFC-1.0), in a stable order."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
-
-
 def write_graph(graph: rdflib.Graph, path: Path, prefixes: dict[str, str]) -> None:
-    """An rdflib graph (description, reports) as Turtle, blank nodes canonical as in the
-    dumps: rdflib's own writer labels and orders them differently on every run."""
-    triples = ox.parse(
-        graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
-    )
-    quads = canonical(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    path.write_bytes(serialize(union(quads), ox.RdfFormat.TURTLE, prefixes))
+    """An rdflib graph (description, reports) as Turtle, blank nodes canonical (RDFC-1.0)
+    as in the dumps: rdflib's own writer labels and orders them differently on every run."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object)
+                         for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))  # fmt: skip
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    path.write_bytes(serialize(union(dataset), ox.RdfFormat.TURTLE, prefixes))
 
 
 def union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
@@ -58,10 +51,11 @@ def sorted_lines(data: bytes) -> bytes:
 
 def write(path: Path, data: bytes, *, compress: bool) -> None:
     if compress:
-        # mtime=0 and no file name in the header keep the gzip bytes reproducible
+        # mtime=0 and no file name in the header keep the gzip bytes reproducible; level 6
+        # is twice as fast as 9 for 3 % more bytes
         with (
             path.open("wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=6) as gz,
         ):
             gz.write(data)
     else:

@@ -3,7 +3,8 @@
 The dataset's licence is a triple of its own graph (``graph/rights``), which every dump
 holds; a file that travels alone still says under what terms it may be used. Quotes are the
 exception to that licence: short passages of press articles, kept to show where each fact
-comes from. Each quote points to one rights statement that says so.
+comes from. Each quote points to one rights statement that says so, in the graph that holds
+the quote (a blank node lives in one graph: the build cache labels each graph's own).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ STATEMENT = {
 
 
 def rights(quads: Iterable[ox.Quad], settings: Settings) -> list[ox.Quad]:
-    """The ``graph/rights`` quads: the dataset's licence and each quote's rights."""
+    """The dataset's licence and the rights statement (``graph/rights``), and each quote's
+    link to that statement (in the quote's graph)."""
     iris = Iris(settings.base_iri)
     graph = ox.NamedNode(iris.graph("rights"))
     statement = ox.NamedNode(iris.resource(QUOTATION))
@@ -58,10 +60,11 @@ def rights(quads: Iterable[ox.Quad], settings: Settings) -> list[ox.Quad]:
         out.append(quad(statement, f"{SKOS}prefLabel", ox.Literal(text, language=lang)))
     for lang, text in STATEMENT["comment"].items():
         out.append(quad(statement, f"{RDFS}comment", ox.Literal(text, language=lang)))
-    quotes = {q.subject for q in quads if q.predicate == OA_EXACT}
+    rights_of = ox.NamedNode(f"{DCTERMS}rights")
+    quotes = {(q.subject, q.graph_name) for q in quads if q.predicate == OA_EXACT}
     out += [
-        quad(quote, f"{DCTERMS}rights", statement)
-        for quote in sorted(quotes, key=str)
+        ox.Quad(quote, rights_of, statement, where)
+        for quote, where in sorted(quotes, key=str)
         if isinstance(quote, ox.NamedNode | ox.BlankNode)
     ]
     return out

@@ -24,7 +24,7 @@ from publish.serve.execute import Answer, Job
 from publish.serve.fairness import ClientBusyError, QueriesPerClient
 from publish.serve.i18n import RememberLanguage
 from publish.serve.metrics import Metrics
-from publish.serve.ratelimit import RateLimit
+from publish.serve.ratelimit import QueryBudget
 from publish.serve.switch import ReleaseWatcher, serve_current
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
@@ -51,7 +51,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(QueriesPerClient, per_client=settings.max_queries_per_client)
     # added first, so CORS wraps it: a browser can read the 429 too
     app.add_middleware(
-        RateLimit, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+        QueryBudget,
+        per_minute_s=settings.query_time_per_minute_s,
+        burst_s=settings.query_time_burst_s,
+        request_cost_s=settings.request_cost_s,
     )
     # Public, read-only data: any origin may read it; no credentials are ever honoured.
     app.add_middleware(

@@ -18,6 +18,7 @@ from publish.iris import Iris
 from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
+from publish.serve.fairness import run_query
 from publish.serve.metrics import Metrics
 from publish.serve.search import LABELS_QUERY, LabelIndex
 from publish.serve.workers import QueryPool
@@ -53,8 +54,9 @@ class State:
         return Iris(self.settings.base_iri)
 
     async def run(self, job: Job) -> Answer | Failure:
-        """One query on a worker, within the time limit."""
-        return await self.pool.run(job, self.settings.query_timeout_s)
+        """One query on a worker for the client being answered: within the time limit, in
+        one of its query slots, charged to its query-time budget (``fairness.run_query``)."""
+        return await run_query(self.pool, job, self.settings.query_timeout_s)
 
     async def select(self, query: str, max_rows: int = 10_000) -> list[dict[str, Any]]:
         """The rows of one of the service's own SELECT queries, as SPARQL JSON bindings."""

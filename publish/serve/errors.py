@@ -1,10 +1,8 @@
 """Every refusal and failure of the service, answered in one place.
 
 Handlers raise; this module turns each exception into its status, headers and a plain
-message, counts it in ``bomay_refusals_total`` by reason, and charges the rate limit for a
-request refused before evaluation (a client that keeps sending malformed, oversized or
-forbidden queries slows down). A bug is logged with its traceback and answered 500 with a
-message that says nothing about the internals.
+message, and counts it in ``bomay_refusals_total`` by reason. A bug is logged with its
+traceback and answered 500 with a message that says nothing about the internals.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from publish.serve.checks import QueryRefusedError
 from publish.serve.fairness import ClientBusyError
 from publish.serve.negotiate import NotAcceptableError
-from publish.serve.ratelimit import charge
 from publish.serve.render import render
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
@@ -60,16 +57,15 @@ class Answer:
     status: int
     reason: str  # the label of bomay_refusals_total
     headers: dict[str, str]
-    refused_early: bool = False  # refused before evaluation: charged to the rate limit
 
 
 def answer(error: Exception) -> Answer:
     """How the service answers ``error``."""
     match error:
         case ProtocolError():
-            return Answer(error.status, "protocol", error.headers, refused_early=True)
+            return Answer(error.status, "protocol", error.headers)
         case QueryRefusedError():
-            return Answer(error.status, "refused", {}, refused_early=True)
+            return Answer(error.status, "refused", {})
         case NotAcceptableError():
             return Answer(406, "not-acceptable", {})
         case EngineError():
@@ -96,8 +92,6 @@ async def _refused(request: Request, error: Exception) -> Response:
         state.metrics.refusals.labels(reason=result.reason).inc()
         if result.reason == "timeout":
             state.metrics.timeouts.inc()
-        if result.refused_early:
-            charge(state.settings.rate_limit_refusal_cost)
     log.info("refused (%s, %d): %s", result.reason, result.status, error)
     if isinstance(error, NotFoundError) and state is not None and _wants_html(request):
         html = render("error.html", request, state, status=404, path=error.path)

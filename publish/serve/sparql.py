@@ -36,7 +36,6 @@ log = logging.getLogger("bomay.query")
 router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-TRUNCATED = "resultsTruncated"  # a term of the ontology: the link that marks a cut answer
 DISCONNECT_POLL_S = 0.25
 #: checked on the event loop up to this length: a dense query this long takes ~1.5 ms, and
 #: the longest (64 KiB of escapes) ~15 ms, which goes to a thread
@@ -125,26 +124,6 @@ def _etag(release_id: str, protocol: Protocol, media_type: str) -> str:
     return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _xml_mark(link: str) -> bytes:
-    return f'<link href="{link}"/>'.encode()
-
-
-def _mark_room(link: str) -> int:
-    """Bytes the truncation mark may add to a body, so that a marked answer fits the cap."""
-    return max(len(_xml_mark(link)), len(json.dumps({"link": [link]})))
-
-
-def _mark_truncated(answer: Answer, link: str) -> bytes:
-    """Say in the body, where the format has room for it, that rows were cut (head/link)."""
-    if answer.media_type == "application/sparql-results+json":
-        document = json.loads(answer.body)
-        document["head"]["link"] = [link]
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if answer.media_type == "application/sparql-results+xml":
-        return answer.body.replace(b"<head>", b"<head>" + _xml_mark(link), 1)
-    return answer.body
-
-
 @router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
 async def sparql(request: Request, state: StateDep) -> Response:
     settings, metrics = state.settings, state.metrics
@@ -172,10 +151,9 @@ async def sparql(request: Request, state: StateDep) -> Response:
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
-    link = state.iris.vocab + TRUNCATED
     job = Job(
         protocol.query, media_type, settings.max_result_rows, default, named,
-        max_bytes=settings.max_result_bytes - _mark_room(link), base_iri=settings.base_iri,
+        max_bytes=settings.max_result_bytes, base_iri=settings.base_iri,
     )  # fmt: skip
     result = await _run_while_connected(request, state, job)
     elapsed = time.perf_counter() - started
@@ -183,10 +161,12 @@ async def sparql(request: Request, state: StateDep) -> Response:
     if isinstance(result, Failure):
         log.info("query failed in %.1f ms: %s", elapsed * 1000, result.message)
         raise EngineError(result.status, result.message)
-    log.info("query %s %d rows%s in %.1f ms", result.form, result.rows,
+    # DEBUG, not INFO: a log line cost 8 % of the server's time on a lookup (py-spy), and
+    # /metrics counts and times every query already
+    log.debug("query %s %d rows%s in %.1f ms", result.form, result.rows,
              " (truncated)" if result.truncated else "", elapsed * 1000)  # fmt: skip
     metrics.requests.labels(outcome="ok").inc()
-    body = _mark_truncated(result, link) if result.truncated else result.body
+    body = result.body  # a cut answer is marked in its body by the worker (results.py)
     if result.truncated:
         headers["Bomay-Results-Truncated"] = (
             f"true; limit={settings.max_result_rows}; max-bytes={settings.max_result_bytes}"
