@@ -10,7 +10,6 @@ Pruning keeps the previous release and any release a running server holds (``inu
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import dcat_ap
-from publish.build.cache import BuildCache, Unit, generated, inputs_key
+from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
 from publish.build.describe import PREFIXES as DESCRIPTION_PREFIXES
@@ -33,7 +32,7 @@ from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_on
 from publish.build.duplicates import refuse_duplicates
 from publish.build.load import Loaded, display_name, load, parse_file
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
-from publish.build.rights import rights
+from publish.build.rights import licence, quote_rights
 from publish.build.stats import compute, select
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
@@ -91,6 +90,7 @@ class Checked:
     key: str  # of the inputs besides the data files (cache.inputs_key)
     units: list[Unit]  # the quads again, by file or generated graph, for the build cache
     store: ox.Store  # in memory: the quads and their merge, as validated
+    delta: Delta | None  # the change since the last good build, if of the same inputs
 
 
 def check(settings: Settings, step: Step = lambda _: None) -> Checked:
@@ -104,7 +104,10 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     units: list[Unit] = []
 
     def parse(path: Path) -> list[ox.Quad]:
-        make = functools.partial(parse_file, path, iris)
+        def make() -> list[ox.Quad]:  # a file's quotes point to their rights in its graph
+            quads = parse_file(path, iris)
+            return [*quads, *quote_rights(quads, iris)]
+
         units.append(cache.unit(display_name(path, settings), path.read_bytes(), key, make))
         return units[-1].quads
 
@@ -123,17 +126,15 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     refuse_duplicates(store, loaded, iris)
     step("derive")
     units.append(generated("derived", derive(store, settings)))
-    stated = [*loaded.quads, *units[-1].quads]
-    # made afresh by every build from the quads above, so not a unit of the cache
-    licence = rights(stated, settings)
-    store = with_merge(store, [*units[-1].quads, *licence])
-    quads = [*stated, *licence]
+    units.append(generated("rights", licence(settings)))
+    store = with_merge(store, [*units[-2].quads, *units[-1].quads])
+    quads = [*loaded.quads, *units[-2].quads, *units[-1].quads]
     step("validate")
     delta = cache.delta(key, units) if settings.incremental_build else None
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta)
     if not report.conforms:
         raise ValidationFailedError(report)
-    return Checked(quads, loaded, report, reference, key, units, store)
+    return Checked(quads, loaded, report, reference, key, units, store, delta)
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
@@ -153,7 +154,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
         release_id = _write(checked, settings, tmp, step, previous, started)
         if previous is not None and release_id == previous.id:
             shutil.rmtree(tmp)  # the same content and settings: the current release stays
-            BuildCache(settings).save(checked.key, checked.units)
+            BuildCache(settings).save(checked.key, checked.units, previous.id)
             return previous.folder
         tmp.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         final = releases / release_id
@@ -171,7 +172,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
         raise
     kept = {final.name} | ({previous.id} if previous is not None else set())
     _prune(releases, keep=kept, count=settings.keep_releases)
-    BuildCache(settings).save(checked.key, checked.units)
+    BuildCache(settings).save(checked.key, checked.units, final.name)
     return final
 
 
@@ -226,8 +227,8 @@ def _write(
              file_type="RDF_TURTLE")
     )  # fmt: skip
     step("store")
-    store = ox.Store(str(folder / "store"))
-    store.bulk_extend(checked.store)  # the validated quads and their merge
+    store = _store(folder / "store", checked, settings)
+    _drop_catalogue(store, iris)  # a copy of the last build's store holds its description
     stats = compute(store, iris.vocab)
     context = _context(store, iris, checked, settings)
     step("describe")
@@ -319,10 +320,38 @@ def _commit(folder: Path) -> tuple[str, bool] | None:
     return commit, bool(run("status", "--porcelain"))
 
 
+def _drop_catalogue(store: ox.Store, iris: Iris) -> None:
+    """Remove a previous release's description: its graph, and its triples in the merge
+    that no other graph states."""
+    graph = f"<{iris.graph('catalogue')}>"
+    store.update(
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {graph}) }} }}; "
+        f"DROP SILENT GRAPH {graph}"
+    )
+
+
 def _catalogue_graph(description: Path, iris: Iris) -> list[ox.Quad]:
     graph = ox.NamedNode(iris.graph("catalogue"))
     triples = ox.parse(path=str(description), format=ox.RdfFormat.TURTLE)
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+
+
+def _store(path: Path, checked: Checked, settings: Settings) -> ox.Store:
+    """The release's store: after a change, a copy of the last good build's store with the
+    change applied (a few thousand quads, not the whole release); else built whole."""
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    if checked.delta is not None and base is not None:
+        copy_store(base / "store", path)
+        store = ox.Store(str(path))
+        checked.delta.apply(store)
+        store.flush()
+        return store
+    store = ox.Store(str(path))
+    store.bulk_extend(checked.store)  # the validated quads and their merge
+    store.flush()
+    store.optimize()
+    return store
 
 
 def with_merge(store: ox.Store, quads: list[ox.Quad]) -> ox.Store:

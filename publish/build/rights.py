@@ -40,16 +40,13 @@ STATEMENT = {
 }
 
 
-def rights(quads: Iterable[ox.Quad], settings: Settings) -> list[ox.Quad]:
-    """The dataset's licence and the rights statement (``graph/rights``), and each quote's
-    link to that statement (in the quote's graph)."""
+def licence(settings: Settings) -> list[ox.Quad]:
+    """``graph/rights``: the dataset's licence, and the rights statement of the quotes."""
     iris = Iris(settings.base_iri)
     graph = ox.NamedNode(iris.graph("rights"))
     statement = ox.NamedNode(iris.resource(QUOTATION))
 
-    def quad(
-        subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.Literal
-    ) -> ox.Quad:
+    def quad(subject: ox.NamedNode, predicate: str, obj: ox.NamedNode | ox.Literal) -> ox.Quad:
         return ox.Quad(subject, ox.NamedNode(predicate), obj, graph)
 
     out = [
@@ -60,11 +57,17 @@ def rights(quads: Iterable[ox.Quad], settings: Settings) -> list[ox.Quad]:
         out.append(quad(statement, f"{SKOS}prefLabel", ox.Literal(text, language=lang)))
     for lang, text in STATEMENT["comment"].items():
         out.append(quad(statement, f"{RDFS}comment", ox.Literal(text, language=lang)))
+    return out
+
+
+def quote_rights(quads: Iterable[ox.Quad], iris: Iris) -> list[ox.Quad]:
+    """Each quote among ``quads`` (one file's) pointing to the rights statement, in the
+    quote's own graph."""
+    statement = ox.NamedNode(iris.resource(QUOTATION))
     rights_of = ox.NamedNode(f"{DCTERMS}rights")
     quotes = {(q.subject, q.graph_name) for q in quads if q.predicate == OA_EXACT}
-    out += [
-        ox.Quad(quote, rights_of, statement, where)
-        for quote, where in sorted(quotes, key=str)
+    return [
+        ox.Quad(quote, rights_of, statement, graph)
+        for quote, graph in sorted(quotes, key=str)
         if isinstance(quote, ox.NamedNode | ox.BlankNode)
     ]
-    return out
