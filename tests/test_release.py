@@ -89,9 +89,10 @@ def test_dumps_agree_with_each_other(release: Release) -> None:
 
 
 def test_an_inference_is_not_a_plain_fact(release: Release) -> None:
-    """Article 001's province is Đắk Nông by inference I.03 (moderate confidence): the link
-    is in the inference's graph and the inferences dump, never in the plain-fact dumps."""
-    same_as = "http://www.w3.org/2002/07/owl#sameAs"
+    """Article 001's province is Đắk Nông by inference I.03: the link (bomay:likelySameAs,
+    not owl:sameAs) is in the inference's graph and the inferences dump, never in the
+    plain-fact dumps."""
+    same_as = "https://w3id.org/bomay/def#likelySameAs"
     province = f"{ID}place/tinh-bai-viet-001"
 
     def links(name: str) -> set[str]:
