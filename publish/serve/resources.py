@@ -86,7 +86,7 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
         html = render("ontology.html", request, state, page=page, terms=terms)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
     if media_type == "text/html":
-        inbound = await _select(state, describe.inbound_query(iri, MAX_INBOUND, lang))
+        inbound = first_inbound(await _select(state, describe.inbound_query(iri, lang)))
         lineage = await _select(state, describe.lineage_query(iri, lang))
         page = describe.group(iri, labels, statements, inbound)
         html = render("resource.html", request, state, page=page, lineage=lineage)
@@ -107,6 +107,17 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
         return Response(answer.message, 500, media_type="text/plain")
     body = b"" if request.method == "HEAD" else answer.body
     return Response(body, media_type=media_type, headers=headers)
+
+
+def first_inbound(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first ``MAX_INBOUND`` links by property, then subject (blank nodes first), as
+    SPARQL's ORDER BY ?p ?s would give them."""
+
+    def key(row: dict[str, Any]) -> tuple[str, bool, str]:
+        subject = row["s"]
+        return row["p"]["value"], subject["type"] != "bnode", subject["value"]
+
+    return sorted(rows, key=key)[:MAX_INBOUND]
 
 
 def _split_suffix(local: str) -> tuple[str, str | None]:
