@@ -7,6 +7,7 @@ docs/fact-inventory.md; this guards the figures the README reports from regressi
 from __future__ import annotations
 
 from bench.draft import PRECISION, TARGETS, measure, table
+from conftest import ROOT
 
 
 def test_the_draft_benchmark_meets_its_targets() -> None:
@@ -16,3 +17,8 @@ def test_the_draft_benchmark_meets_its_targets() -> None:
         assert score.gold > 0, kind
         assert score.recall >= TARGETS[kind], (kind, table(totals))
         assert score.precision >= PRECISION, (kind, table(totals))
+
+
+def test_the_readme_shows_the_table_the_benchmark_prints() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert table(measure()[0]) in readme

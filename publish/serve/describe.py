@@ -95,10 +95,12 @@ def statements_query(iri: str, lang: str = "vi") -> str:
 }} ORDER BY ?p ?g"""
 
 
-def inbound_query(iri: str, limit: int, lang: str = "vi") -> str:
+def inbound_query(iri: str, lang: str = "vi") -> str:
+    """The links to ``iri``, unordered: pyoxigraph's ORDER BY took 55 ms for the 586 links
+    to a province at 100K triples, a sort in Python 1 ms (``resources.first_inbound``)."""
     return f"""SELECT DISTINCT ?s ?p ?slabel WHERE {{
   ?s ?p <{iri}> {label_in("?s", "slabel", lang)}
-}} ORDER BY ?p ?s LIMIT {limit}"""
+}}"""
 
 
 def lineage_query(iri: str, vocab: str, lang: str = "vi") -> str:
