@@ -47,6 +47,7 @@ RELEASE_ID = "urn:x-bomay:release-id"
 STAR_FAKE = "_star_fake"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _EXTENSIONS = re.compile(r"bif\s*[:#]|sql\s*[:#]|openlinksw", re.IGNORECASE)
+_BASE = re.compile(r"\bBASE\s*<", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -100,9 +101,10 @@ class RemoteStore:
             parsed = ox.Store().query(sparql, base_iri=base_iri)
         except RuntimeError as error:  # e.g. a function pyoxigraph does not know: refuse it
             raise ValueError(str(error)) from error
-        # the engine resolves relative IRIs against the same base (a BASE of the query's
-        # own, after this one, still wins)
-        params = {"query": [f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql]}
+        # the engine resolves relative IRIs against the same base, unless the query names
+        # its own (Virtuoso refuses a second BASE)
+        based = base_iri is not None and _BASE.search(sparql) is None
+        params = {"query": [f"BASE <{base_iri}>\n{sparql}" if based else sparql]}
         if default_graphs is not None or named_graphs is not None:
             dataset = self._dataset(default_graphs or (), named_graphs or ())
             if dataset is None:  # no graph of the release: the empty dataset's answer
