@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from publish.layout import DESCRIPTION
 from publish.rdf import PREFIXES, serialize
-from publish.serve import describe, i18n
+from publish.serve import describe, i18n, resource_page
 from publish.serve.deps import State, StateDep
 from publish.serve.errors import EngineError, NotFoundError
 from publish.serve.execute import Answer, Job
@@ -35,6 +35,7 @@ router = APIRouter()
 SLUG_PATH = re.compile(r"(id|graph)/[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*)*")
 ONTOLOGY_PATH = re.compile(r"def(/[0-9][0-9a-z.-]*)?")
 MAX_INBOUND = 200
+MAX_CONTENTS = 300  # statements of a graph shown on its page
 MAX_TRIPLES = 100_000
 
 
@@ -102,14 +103,33 @@ async def _page(
 ) -> bytes:
     labels = await state.select(describe.labels_query(iri))
     lang = i18n.choose(request)
-    if iri == state.iris.ontology:
-        terms = await state.select(describe.terms_query(state.iris.vocab))
-        page = describe.group(iri, labels, statements, [])
-        return render("ontology.html", request, state, page=page, terms=terms).encode()
+    vocab = state.iris.vocab
+    inline = await state.select(describe.inline_query(iri, lang))
+    sources = await state.sources(lang)
+    if iri == state.iris.ontology:  # its terms, rather than the hundred that point at it
+        page = resource_page.build(iri, lang, vocab, labels, statements, inline, [], 0, [], [],
+                                   sources)  # fmt: skip
+        terms = await state.select(describe.terms_query(vocab))
+        reused = await state.select(describe.reused_terms_query(state.iris.graph("labels")))
+        term_labels = {
+            row["term"]["value"]: row[key]["value"]
+            for row in (*terms, *reused)
+            for key in ("vi", "en")[:: 1 if lang == "en" else -1]  # the page's language last
+            if key in row
+        }
+        return render("ontology.html", request, state, page=page, terms=terms, reused=reused,
+                      term_labels=term_labels).encode()  # fmt: skip
     inbound = await state.select(describe.inbound_query(iri, MAX_INBOUND, lang))
-    lineage = await state.select(describe.lineage_query(iri, state.iris.vocab, lang))
-    page = describe.group(iri, labels, statements, inbound)
-    return render("resource.html", request, state, page=page, lineage=lineage).encode()
+    ancestors = await state.select(describe.ancestors_query(iri, vocab, lang))
+    lineage = await state.select(describe.lineage_query(iri, vocab, lang))
+    page = resource_page.build(
+        iri, lang, vocab, labels, statements, inline, inbound, MAX_INBOUND, ancestors, lineage,
+        sources,
+    )  # fmt: skip
+    if state.iris.is_graph(iri):
+        contents = await state.select(describe.contents_query(iri, MAX_CONTENTS, lang))
+        page.contents = resource_page.contents(contents, lang)
+    return render("resource.html", request, state, page=page).encode()
 
 
 def _answer(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
