@@ -102,15 +102,17 @@ def inline_query(iri: str, lang: str = "vi") -> str:
 }}"""
 
 
-def inbound_query(iri: str, limit: int, lang: str = "vi") -> str:
+def inbound_query(iri: str, lang: str = "vi") -> str:
     """The resources that point at ``iri``, directly or through one of their blank nodes (a
-    quote from an article, a code issued by an agency): never a blank node itself."""
+    quote from an article, a code issued by an agency): never a blank node itself. Unordered:
+    pyoxigraph's ORDER BY took 55 ms for the 586 links to a province at 100K triples, a sort
+    in Python 1 ms (``resources.first_inbound``)."""
     return f"""SELECT DISTINCT ?s ?p ?plabel ?slabel WHERE {{
   {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }}
   UNION {{ ?b ?p <{iri}> FILTER(isBlank(?b)) ?s ?via ?b FILTER(isIRI(?s)) }}
   {label_in("?p", "plabel", lang)}
   {label_in("?s", "slabel", lang)}
-}} ORDER BY ?p ?slabel ?s LIMIT {limit}"""
+}}"""
 
 
 def ancestors_query(iri: str, vocab: str, lang: str = "vi") -> str:

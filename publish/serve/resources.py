@@ -119,7 +119,7 @@ async def _page(
         }
         return render("ontology.html", request, state, page=page, terms=terms, reused=reused,
                       term_labels=term_labels).encode()  # fmt: skip
-    inbound = await state.select(describe.inbound_query(iri, MAX_INBOUND, lang))
+    inbound = first_inbound(await state.select(describe.inbound_query(iri, lang)))
     ancestors = await state.select(describe.ancestors_query(iri, vocab, lang))
     lineage = await state.select(describe.lineage_query(iri, vocab, lang))
     page = resource_page.build(
@@ -130,6 +130,16 @@ async def _page(
         contents = await state.select(describe.contents_query(iri, MAX_CONTENTS, lang))
         page.contents = resource_page.contents(contents, lang)
     return render("resource.html", request, state, page=page).encode()
+
+
+def first_inbound(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first ``MAX_INBOUND`` links by property, then by the label of what links."""
+
+    def key(row: dict[str, Any]) -> tuple[str, str, str]:
+        label = row.get("slabel", {}).get("value", "")
+        return row["p"]["value"], label.casefold(), row["s"]["value"]
+
+    return sorted(rows, key=key)[:MAX_INBOUND]
 
 
 def _answer(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:
