@@ -36,7 +36,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import httpx
 
 import publish.serve
-from publish.rdf import PREFIXES
+from publish.rdf import TERM_PREFIXES
 from publish.serve.i18n import WORDS
 from publish.serve.resources import SLUG_PATH
 from publish.settings import CANONICAL_BASE
@@ -323,7 +323,7 @@ class Crawler:
             if verbatim:
                 continue
             # a term's own page elsewhere (a vocabulary's home is fine: that is its name)
-            if any(href.startswith(ns) and href != ns for ns in PREFIXES.values()):
+            if any(href.startswith(ns) and href != ns for ns in TERM_PREFIXES.values()):
                 self.report.raw.append(f"{where}: {text!r} links off-site to {href}")
 
 

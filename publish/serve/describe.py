@@ -83,22 +83,19 @@ def label_in(node: str, var: str, lang: str) -> str:
 
 
 def statements_query(iri: str, lang: str = "vi") -> str:
-    """Every statement about ``iri`` with its graph and the labels of property and value."""
-    return f"""SELECT ?p ?o ?g ?plabel ?olabel WHERE {{
-  GRAPH ?g {{ <{iri}> ?p ?o }}
-  {label_in("?p", "plabel", lang)}
-  {label_in("?o", "olabel", lang)}
-}} ORDER BY ?p ?g"""
-
-
-def inline_query(iri: str, lang: str = "vi") -> str:
-    """What the blank nodes and fragments of ``iri`` that it points to say (a quote's words
-    and article, a code and who issues it): pages show them inline, never as links."""
-    return f"""SELECT ?o ?bp ?bo ?bplabel ?bolabel WHERE {{
-  <{iri}> ?p ?o FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#"))
-  ?o ?bp ?bo
-  {label_in("?bp", "bplabel", lang)}
-  {label_in("?bo", "bolabel", lang)}
+    """Every statement about ``iri`` with its graph and the labels of property and value;
+    and, in the same answer (one round trip less per page), what its blank nodes and the
+    fragments of its IRI say (a quote's words and article, a code and who issues it), as
+    rows that bind ``?bp`` and ``?bo``: pages show those inline, never as links."""
+    return f"""SELECT ?p ?o ?g ?plabel ?olabel ?bp ?bo ?bplabel ?bolabel WHERE {{
+  {{ GRAPH ?g {{ <{iri}> ?p ?o }}
+    {label_in("?p", "plabel", lang)}
+    {label_in("?o", "olabel", lang)} }}
+  UNION
+  {{ <{iri}> ?via ?o FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#"))
+    ?o ?bp ?bo
+    {label_in("?bp", "bplabel", lang)}
+    {label_in("?bo", "bolabel", lang)} }}
 }}"""
 
 
@@ -115,25 +112,22 @@ def inbound_query(iri: str, lang: str = "vi") -> str:
 }}"""
 
 
-def ancestors_query(iri: str, vocab: str, lang: str = "vi") -> str:
-    """The places ``iri`` lies in, each with its own parent, for breadcrumbs: a place's
-    ``schema:containedInPlace`` chain, or the chain of the place an agency serves."""
-    schema = PREFIXES["schema"]
-    return f"""SELECT DISTINCT ?place ?parent ?label WHERE {{
-  <{iri}> <{vocab}adminUnit>?/<{schema}containedInPlace>* ?place
-  FILTER(?place != <{iri}>)
-  OPTIONAL {{ ?place <{schema}containedInPlace> ?parent }}
-  {label_in("?place", "label", lang)}
-}}"""
-
-
-def lineage_query(iri: str, vocab: str, lang: str = "vi") -> str:
-    """An agency's whole story through change events, with dates: what it was formed from
-    or went into, the directive and pilot model behind each change, and the later events
-    that acted on that model (directly, or on a broader model it falls under, in which case
-    ``?via`` names the graph that says so). ``vocab``: the ontology's namespace."""
-    org, skos = PREFIXES["org"], PREFIXES["skos"]
-    return f"""SELECT DISTINCT ?role ?event ?eventLabel ?date ?other ?otherLabel ?via WHERE {{
+def context_query(iri: str, vocab: str, lang: str = "vi") -> str:
+    """Where ``iri`` stands, in one answer: the places it lies in, each with its own parent
+    (rows with ``?role`` "place": a place's ``schema:containedInPlace`` chain, or that of
+    the place an agency serves), and an agency's whole story through change events, with
+    dates: what it was formed from or went into, the directive and pilot model behind each
+    change, and the later events that acted on that model (directly, or on a broader model
+    it falls under, ``?via`` naming the graph that says so). ``vocab``: the ontology's
+    namespace."""
+    org, skos, schema = PREFIXES["org"], PREFIXES["skos"], PREFIXES["schema"]
+    return f"""SELECT DISTINCT ?role ?event ?eventLabel ?date ?other ?otherLabel ?parent ?via
+WHERE {{
+  {{ <{iri}> <{vocab}adminUnit>?/<{schema}containedInPlace>* ?other
+     FILTER(?other != <{iri}>)
+     OPTIONAL {{ ?other <{schema}containedInPlace> ?parent }}
+     BIND("place" AS ?role) }}
+  UNION
   {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
      BIND("from" AS ?role) }}
   UNION
@@ -154,7 +148,7 @@ def lineage_query(iri: str, vocab: str, lang: str = "vi") -> str:
   OPTIONAL {{ ?event <{vocab}effectiveDate>|<{vocab}asOf> ?date }}
   {label_in("?event", "eventLabel", lang)}
   {label_in("?other", "otherLabel", lang)}
-}} ORDER BY ?date ?role ?otherLabel"""
+}}"""
 
 
 def terms_query(vocab: str) -> str:
@@ -207,12 +201,4 @@ def contents_query(graph: str, limit: int, lang: str = "vi") -> str:
   {label_in("?s", "slabel", lang)}
   {label_in("?p", "plabel", lang)}
   {label_in("?o", "olabel", lang)}
-}}"""
-
-
-def labels_query(iri: str) -> str:
-    """The names of ``iri``, each with the property that gives it (pages prefer them in the
-    order of ``LABELS``)."""
-    return f"""SELECT ?p ?label (LANG(?label) AS ?lang) WHERE {{
-  <{iri}> ?p ?label FILTER(?p IN ({", ".join(f"<{p}>" for p in LABELS)}))
 }}"""

@@ -10,7 +10,7 @@ from fastapi import Request
 from jinja2 import Environment, FileSystemLoader
 
 from publish.layout import DATASET_QUADS
-from publish.rdf import PREFIXES
+from publish.rdf import TERM_PREFIXES
 from publish.serve import i18n
 
 if TYPE_CHECKING:  # the error pages render too, and the state's module needs them
@@ -39,7 +39,7 @@ def term_link(vocab: str, iri: str) -> str | None:
     """
     if iri.startswith(vocab):
         return "/def#" + iri[len(vocab) :]
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in TERM_PREFIXES.items():
         if iri.startswith(namespace) and prefix != "bomay" and len(iri) > len(namespace):
             return f"/def#{prefix}:{iri[len(namespace) :]}"
     return None

@@ -95,6 +95,10 @@ class Quote:
     notes: list[int]
 
 
+#: the order of a lineage's steps on one date
+ROLES = ("authorised", "model", "from", "into", "later")
+
+
 @dataclass
 class Crumb:
     iri: str
@@ -193,19 +197,19 @@ def build(
     iri: str,
     lang: str,
     vocab: str,
-    labels: list[dict[str, Any]],
-    statements: list[dict[str, Any]],
-    inline: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
     inbound: list[dict[str, Any]],
-    inbound_limit: int,
-    ancestors: list[dict[str, Any]],
-    lineage: list[dict[str, Any]],
+    context: list[dict[str, Any]],
     sources: dict[str, Source],
 ) -> ResourcePage:
-    """The page of ``iri`` from the rows of ``describe``'s queries."""
+    """The page of ``iri`` from the rows of ``describe``'s statements, inbound and context
+    queries, and the sources of the release's graphs."""
+    statements = [r for r in rows if "bp" not in r]
+    inline = [r for r in rows if "bp" in r]
     by_lang: dict[str, str] = {}
-    for row in sorted(labels, key=lambda r: LABELS.index(r["p"]["value"])):
-        by_lang.setdefault(row["lang"]["value"], row["label"]["value"])
+    names = [r for r in statements if r["p"]["value"] in LABELS and r["o"]["type"] == "literal"]
+    for row in sorted(names, key=lambda r: LABELS.index(r["p"]["value"])):
+        by_lang.setdefault(row["o"].get("xml:lang", ""), row["o"]["value"])
     other = "en" if lang == "vi" else "vi"
     title = next(
         (Text(by_lang[code], code) for code in (lang, other, "") if code in by_lang),
@@ -266,6 +270,12 @@ def build(
     # an article's quotes point at it: what they are quotes about is what it states facts of
     stated = next((f for f in inbound_facts if f.prop == QUOTED_FROM), None)
     inbound_facts = [f for f in inbound_facts if f is not stated]
+    ancestors = [r for r in context if r["role"]["value"] == "place"]
+    lineage = sorted(
+        (r for r in context if r["role"]["value"] != "place"),
+        key=lambda r: (r.get("date", {}).get("value", ""), ROLES.index(r["role"]["value"]),
+                       r.get("otherLabel", {}).get("value", "")),
+    )  # fmt: skip
     steps: list[Step] = []
     for row in lineage:  # one step per change, with all its agencies
         step = _step(row)
@@ -292,7 +302,7 @@ def build(
         quotes=[],
         inbound=inbound_facts,
         stated=stated.values if stated else [],
-        inbound_full=len(inbound) >= inbound_limit,
+        inbound_full=False,
         sources=ordered,
         crumbs=_crumbs(iri, ancestors),
         lineage=steps,
@@ -328,8 +338,8 @@ def _crumbs(iri: str, rows: list[dict[str, Any]]) -> list[Crumb]:
     parents: dict[str, str] = {}
     labels: dict[str, Text | None] = {}
     for row in sorted(rows, key=lambda r: r.get("parent", {}).get("value", "")):
-        place = row["place"]["value"]
-        labels[place] = text_of(row.get("label"))
+        place = row["other"]["value"]
+        labels[place] = text_of(row.get("otherLabel"))
         if "parent" in row:
             parents.setdefault(place, row["parent"]["value"])
     # the lowest place: the one no other place of the chain lies in

@@ -101,14 +101,11 @@ async def dereference(local: str, request: Request, state: State) -> Response:
 async def _page(
     iri: str, statements: list[dict[str, Any]], request: Request, state: State
 ) -> bytes:
-    labels = await state.select(describe.labels_query(iri))
     lang = i18n.choose(request)
     vocab = state.iris.vocab
-    inline = await state.select(describe.inline_query(iri, lang))
     sources = await state.sources(lang)
     if iri == state.iris.ontology:  # its terms, rather than the hundred that point at it
-        page = resource_page.build(iri, lang, vocab, labels, statements, inline, [], 0, [], [],
-                                   sources)  # fmt: skip
+        page = resource_page.build(iri, lang, vocab, statements, [], [], sources)
         terms = await state.select(describe.terms_query(vocab))
         reused = await state.select(describe.reused_terms_query(state.iris.graph("labels")))
         term_labels = {
@@ -119,13 +116,11 @@ async def _page(
         }
         return render("ontology.html", request, state, page=page, terms=terms, reused=reused,
                       term_labels=term_labels).encode()  # fmt: skip
-    inbound = first_inbound(await state.select(describe.inbound_query(iri, lang)))
-    ancestors = await state.select(describe.ancestors_query(iri, vocab, lang))
-    lineage = await state.select(describe.lineage_query(iri, vocab, lang))
-    page = resource_page.build(
-        iri, lang, vocab, labels, statements, inline, inbound, MAX_INBOUND, ancestors, lineage,
-        sources,
-    )  # fmt: skip
+    links = await state.select(describe.inbound_query(iri, lang))
+    inbound = first_inbound(links)
+    context = await state.select(describe.context_query(iri, vocab, lang))
+    page = resource_page.build(iri, lang, vocab, statements, inbound, context, sources)
+    page.inbound_full = len(links) > MAX_INBOUND
     if state.iris.is_graph(iri):
         contents = await state.select(describe.contents_query(iri, MAX_CONTENTS, lang))
         page.contents = resource_page.contents(contents, lang)
