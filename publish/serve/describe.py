@@ -128,25 +128,25 @@ WHERE {{
      OPTIONAL {{ ?other <{schema}containedInPlace> ?parent }}
      BIND("place" AS ?role) }}
   UNION
-  {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
-     BIND("from" AS ?role) }}
-  UNION
-  {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
-     BIND("into" AS ?role) }}
-  UNION
-  {{ ?event <{org}resultingOrganization> <{iri}> ; <{vocab}authorisedBy> ?other
-     BIND("authorised" AS ?role) }}
-  UNION
-  {{ ?event <{org}resultingOrganization> <{iri}> ; <{vocab}pilotModel> ?other
-     BIND("model" AS ?role) }}
-  UNION
-  {{ ?created <{org}resultingOrganization> <{iri}> ; <{vocab}pilotModel> ?model .
-     {{ ?event <{vocab}affectedModel> ?model BIND(?model AS ?other) }}
+  {{ {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
+       BIND("from" AS ?role) }}
      UNION
-     {{ GRAPH ?via {{ ?model <{skos}broader> ?other }} ?event <{vocab}affectedModel> ?other }}
-     BIND("later" AS ?role) }}
-  OPTIONAL {{ ?event <{vocab}effectiveDate>|<{vocab}asOf> ?date }}
-  {label_in("?event", "eventLabel", lang)}
+     {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
+       BIND("into" AS ?role) }}
+     UNION
+     {{ ?event <{org}resultingOrganization> <{iri}> ; <{vocab}authorisedBy> ?other
+       BIND("authorised" AS ?role) }}
+     UNION
+     {{ ?event <{org}resultingOrganization> <{iri}> ; <{vocab}pilotModel> ?other
+       BIND("model" AS ?role) }}
+     UNION
+     {{ ?created <{org}resultingOrganization> <{iri}> ; <{vocab}pilotModel> ?model .
+       {{ ?event <{vocab}affectedModel> ?model BIND(?model AS ?other) }}
+       UNION
+       {{ GRAPH ?via {{ ?model <{skos}broader> ?other }} ?event <{vocab}affectedModel> ?other }}
+       BIND("later" AS ?role) }}
+     OPTIONAL {{ ?event <{vocab}effectiveDate>|<{vocab}asOf> ?date }}
+     {label_in("?event", "eventLabel", lang)} }}
   {label_in("?other", "otherLabel", lang)}
 }}"""
 
