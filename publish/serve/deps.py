@@ -16,7 +16,6 @@ from fastapi import Depends, Request
 
 from publish.build.browse import read_browse_index
 from publish.iris import Iris
-from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import run_query
@@ -46,7 +45,6 @@ class State:
     changes: dict[str, Any] | None  # what changed since the previous release (changes.json)
 
     _labels: LabelIndex | None = None
-    _translations: dict[str, dict[str, str]] = field(default_factory=dict)
     _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
     _lists: Lists | None = None
 
@@ -77,13 +75,6 @@ class State:
             rows = await self.select(LABELS_QUERY, 1_000_000)
             self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
         return self._labels
-
-    async def translations(self, lang: str) -> dict[str, str]:
-        """Every resource's label in ``lang``, fetched once per release and language."""
-        if lang not in self._translations:
-            rows = await self.select(labels_in_query(lang), 100_000)
-            self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
-        return self._translations[lang]
 
     async def lists(self) -> Lists:
         """The lists to browse, read from the release's ``browse.json`` on first use."""
