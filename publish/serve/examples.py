@@ -1,8 +1,9 @@
 """The competency questions as named examples for the home page and the query editor.
 
 The built-in ones ship in the package (``publish/queries/``, so an installed bomay has them
-whatever the project holds); the project's ``queries/`` adds its own. Both are read when a release is served (start or switch), so a new ``.rq`` file shows
-up without code changes and no request reads a folder.
+whatever the project holds); the project's ``queries/`` adds its own. Both are read when a
+release is served (start or switch), so a new ``.rq`` file shows up without code changes and
+no request reads a folder.
 
 A file's first line ``# title: …`` is its English title, and the next comment line its
 Vietnamese one; a file without them is titled by its name.
