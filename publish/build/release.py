@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import cube, dcat_ap
+from publish.build.browse import BROWSE_FORMAT, write_browse_index
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
@@ -48,8 +49,9 @@ from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
-#: raised when the description changes shape, so that a rebuild writes a new release
-DESCRIPTION_FORMAT = 2
+#: raised when the description or the release's files change shape (browse.json has its
+#: own, BROWSE_FORMAT), so that a rebuild writes a new release
+DESCRIPTION_FORMAT = 3
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
   UNION { ?agency bomay:adminUnit ?unit }
@@ -278,6 +280,7 @@ def _write(
     write_graph(description, folder / DESCRIPTION, {**prefixes, **DESCRIPTION_PREFIXES})
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     with_merge(store, catalogue)  # every IRI the description mints is served like the data
+    indexes = [write_browse_index(store, folder, iris.vocab)]
     default_graph = int(select(store, TRIPLES, iris.vocab)[0]["n"])  # the data and catalogue
     store.flush()
     store.optimize()
@@ -299,7 +302,7 @@ def _write(
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
     extra = [DESCRIPTION, DCAT_AP_REPORT, MANIFEST, *([CHANGES] if previous else [])]
-    names = sorted([*(d.name for d in dumps), *extra])
+    names = sorted([*(d.name for d in dumps), *indexes, *extra])
     sums = sums_text(folder, names, {f.dump.name: f.sha256 for f in facts})
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     write_store_sums(folder)
@@ -310,7 +313,8 @@ def _content_key(settings: Settings, dataset_sha256: str) -> str:
     """What makes a release different from another: its data and the settings that the
     description writes out (the same key gives the same release)."""
     key = [dataset_sha256, settings.base_iri, settings.public_url, settings.licence,
-           settings.publisher, settings.issued.isoformat(), DESCRIPTION_FORMAT]  # fmt: skip
+           settings.publisher, settings.issued.isoformat(), DESCRIPTION_FORMAT,
+           BROWSE_FORMAT]  # fmt: skip
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
 

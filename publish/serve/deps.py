@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
+from publish.build.browse import read_browse_index
 from publish.iris import Iris
-from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import run_query
+from publish.serve.lists import Lists
 from publish.serve.metrics import Metrics
 from publish.serve.provenance import Source, sources, sources_query
 from publish.serve.search import LABELS_QUERY, LabelIndex
@@ -44,8 +45,8 @@ class State:
     changes: dict[str, Any] | None  # what changed since the previous release (changes.json)
 
     _labels: LabelIndex | None = None
-    _translations: dict[str, dict[str, str]] = field(default_factory=dict)
     _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
+    _lists: Lists | None = None
 
     @property
     def release_id(self) -> str:
@@ -75,12 +76,11 @@ class State:
             self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
         return self._labels
 
-    async def translations(self, lang: str) -> dict[str, str]:
-        """Every resource's label in ``lang``, fetched once per release and language."""
-        if lang not in self._translations:
-            rows = await self.select(labels_in_query(lang), 100_000)
-            self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
-        return self._translations[lang]
+    async def lists(self) -> Lists:
+        """The lists to browse, read from the release's ``browse.json`` on first use."""
+        if self._lists is None:
+            self._lists = Lists(read_browse_index(self.release_folder), self.settings.base_iri)
+        return self._lists
 
     async def sources(self, lang: str) -> dict[str, Source]:
         """What each named graph is, as pages cite it, once per release and language."""

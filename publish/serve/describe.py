@@ -176,13 +176,6 @@ GROUP BY ?term ?kind ?vi ?en ?defVi ?defEn
 ORDER BY ?kind ?term"""
 
 
-def labels_in_query(lang: str) -> str:
-    """Every resource's preferred label in ``lang`` (one of the pages' language codes)."""
-    return f"""SELECT ?s ?label WHERE {{
-  ?s <{SKOS}prefLabel> ?label FILTER(isIRI(?s) && LANG(?label) = "{lang}")
-}}"""
-
-
 def reused_terms_query(labels_graph: str) -> str:
     """The terms of the reused vocabularies that ``ontology/labels.ttl`` labels."""
     return f"""SELECT ?term ?vi ?en WHERE {{ GRAPH <{labels_graph}> {{
