@@ -175,7 +175,9 @@ def test_rebuild_with_changed_data_switches_release(project_copy: Path, tmp_path
 
 
 def test_base_iri_is_configurable(tmp_path: Path) -> None:
-    settings = Settings(release_dir=tmp_path, base_iri="http://localhost:9999/b/")  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        release_dir=tmp_path, base_iri="http://localhost:9999/b/", reference_scope="named"
+    )
     folder = build(settings)
     manifest = json.loads((folder / "manifest.json").read_text())
     graphs = [row["g"] for row in manifest["stats"]["graphs"]]

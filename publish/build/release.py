@@ -24,6 +24,7 @@ from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
+from publish.build.indexes import write_search_labels
 from publish.build.load import Loaded, load
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
 from publish.build.stats import compute, select
@@ -159,6 +160,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     store.optimize()
     stats = compute(store, iris.vocab)
     context = _context(store, iris, checked)
+    indexes = [write_search_labels(store, folder)]
     del store  # release the RocksDB lock before the folder is renamed
     step("describe")
     report = Dump(REPORT, "text/turtle", "SHACL validation report of this release")
@@ -188,7 +190,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     }
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
-    names = sorted([*(d.name for d in dumps), "description.ttl", REPORT, MANIFEST])
+    names = sorted([*(d.name for d in dumps), *indexes, "description.ttl", REPORT, MANIFEST])
     sums = sums_text(folder, names, {f.dump.name: f.sha256 for f in facts})
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     write_store_sums(folder)

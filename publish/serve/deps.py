@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
+from publish.build.indexes import read_search_labels
 from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Job
 from publish.serve.metrics import Metrics
-from publish.serve.search import LABELS_QUERY, LabelIndex
+from publish.serve.search import LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
 
@@ -42,8 +43,7 @@ class State:
     async def labels(self) -> LabelIndex:
         """The search index, built on first use from the release (it is immutable)."""
         if self._labels is None:
-            rows = await self._bindings(LABELS_QUERY, 1_000_000) or []
-            self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
+            self._labels = LabelIndex(read_search_labels(self.release_folder))
         return self._labels
 
     async def translations(self, lang: str) -> dict[str, str]:
