@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publish.build.crosswalk import Crosswalk
 from publish.build.load import DataError
 from publish.build.units import Tables, Unit, UnitsError, read
 from publish.iris import Iris, fold, slugify
@@ -78,6 +79,7 @@ class Reference:
     quads: list[ox.Quad] = field(default_factory=list)
     packages: tuple[Package, ...] = ()
     wikidata_left_out: int = 0
+    crosswalk: Crosswalk | None = None
 
 
 @dataclass(frozen=True)
@@ -351,7 +353,7 @@ def generate(
             _describe_unit(w, unit, path, parents, iris.resource(path) in labelled, old=old)
         else:
             _describe_unit(w, unit, path, parents, False, after_2025=True)
-    _events(w, tables, paths, legacy, current, source)
+    events, province_events = _events(w, tables, paths, legacy, current, source)
     root = iris.resource("")
     known = {
         q.subject.value[len(root) :]
@@ -360,16 +362,30 @@ def generate(
     }
     every = known | set(paths.legacy.values()) | set(paths.current.values()) | {COUNTRY}
     links, left_out = _wikidata(settings, iris, every)
+    crosswalk = Crosswalk(
+        tables,
+        {c: iris.resource(p) for c, p in paths.legacy.items()},
+        {c: iris.resource(p) for c, p in paths.current.items()},
+        {c: iris.resource(p) for c, p in events.items()},
+        {c: iris.resource(p) for c, p in province_events.items()},
+        {},
+    )
     return Reference(
-        quads=[*w.quads, *links.quads], packages=(package,), wikidata_left_out=left_out
+        quads=[*w.quads, *links.quads],
+        packages=(package,),
+        wikidata_left_out=left_out,
+        crosswalk=crosswalk,
     )
 
 
 def _events(
     w: _Writer, tables: Tables, paths: Paths, legacy: set[str], current: set[str],
     source: ox.NamedNode,
-) -> None:  # fmt: skip
-    """One event per real change, all part of the 2025 reorganisation (effective date: I.22)."""
+) -> tuple[dict[str, str], dict[str, str]]:  # fmt: skip
+    """One event per real change, all part of the 2025 reorganisation (effective date: I.22).
+    Return the IRI paths of the events that made (or renamed) each new commune and province."""
+    made: dict[str, str] = {}
+    provinces: dict[str, str] = {}
     whole = w.id(REORGANISATION)
     _describe_event(
         w, whole, "Sắp xếp đơn vị hành chính năm 2025",
@@ -379,7 +395,8 @@ def _events(
         if code in tables.continuing:
             continue
         unit = tables.current[code]
-        event = w.id(f"event/{slugify(unit.short)}/2025-sap-xep-cap-tinh")
+        provinces[code] = f"event/{slugify(unit.short)}/2025-sap-xep-cap-tinh"
+        event = w.id(provinces[code])
         _describe_event(
             w, event, f"Sắp xếp đơn vị hành chính cấp tỉnh năm 2025: {unit.name}",
             f"2025 reorganisation of provinces: {fold(unit.short)}", source, whole,
@@ -396,7 +413,8 @@ def _events(
         if code in tables.continuing:
             former = tables.legacy[code]
             if former.name != unit.name:
-                event = w.id(f"event/{slugify(province.short)}/2025-doi-ten-{segment}")
+                made[code] = f"event/{slugify(province.short)}/2025-doi-ten-{segment}"
+                event = w.id(made[code])
                 _describe_event(
                     w, event, f"Đổi tên {former.name} thành {unit.name}, {province.name} (2025)",
                     f"{fold(former.name)} renamed {fold(unit.name)}, {fold(province.short)} (2025)",
@@ -404,7 +422,8 @@ def _events(
                 )  # fmt: skip
                 w.add(event, "bomay:renamedUnit", w.id(paths.current[code]))
             continue
-        event = w.id(f"event/{slugify(province.short)}/2025-sap-xep-{segment}")
+        made[code] = f"event/{slugify(province.short)}/2025-sap-xep-{segment}"
+        event = w.id(made[code])
         _describe_event(
             w, event, f"Sắp xếp đơn vị hành chính cấp xã năm 2025: {unit.name}, {province.name}",
             f"2025 reorganisation of communes: {fold(unit.short)} "
@@ -427,6 +446,7 @@ def _events(
     w.add(ended, "bomay:abolishedLevel", w.id(DISTRICT_LEVEL))
     for code in sorted(c for c in legacy if tables.legacy[c].level == 2):
         w.add(ended, "bomay:originalUnit", w.id(paths.legacy[code]))
+    return made, provinces
 
 
 def _describe_package(w: _Writer, package: Package) -> None:

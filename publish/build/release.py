@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from publish.build import crosswalk
 from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
@@ -150,6 +151,8 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     prefixes = {**PREFIXES, "bomay": iris.vocab, "id": iris.resource(""), "graph": iris.graph("")}
     dumps = write_dataset_dumps(checked.quads, folder, prefixes)
     ontology_graph = ox.NamedNode(iris.graph("ontology"))
+    if checked.reference.crosswalk is not None:
+        dumps += crosswalk.write(checked.reference.crosswalk, folder)
     dumps += write_ontology_dumps(
         [q for q in checked.quads if q.graph_name == ontology_graph], folder
     )
