@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import importlib.metadata
+import os
 import shutil
 import socket
 import time
@@ -38,12 +40,21 @@ def make_settings(release_dir: Path, **overrides: object) -> Settings:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_settings(tmp_path_factory.mktemp("dist"))
+    base = tmp_path_factory.getbasetemp()
+    # one folder for all xdist workers of the run: their base temps share a parent
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return make_settings(shared / "session-dist")
 
 
 @pytest.fixture(scope="session")
 def release(settings: Settings) -> Release:
-    build(settings)
+    """The national release, built once per run: the first worker builds it under a lock,
+    the others wait and read it (a national build costs most of a minute)."""
+    settings.release_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.release_dir.parent / "session-dist.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not settings.current_release.exists():
+            build(settings)
     return open_release(settings)
 
 

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
-from publish.serve import pages, query_ui, resources, sparql
+from publish.serve import lookup, pages, query_ui, resources, sparql
 from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.fairness import ClientBusyError, QueriesPerClient
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)  # before the mount: /dumps/ itself is a page
     app.include_router(resources.router)
     app.include_router(query_ui.router)
+    app.include_router(lookup.router)
     app.mount("/static", StaticFiles(directory=query_ui.STATIC), name="static")
     app.mount("/dumps", current_dumps, name="dumps")
 
