@@ -270,14 +270,18 @@ def _scope(
         if u.level == 1 or (u.parent in (provinces if u.level == 2 else districts))
     }
     current = {c for c, u in tables.current.items() if u.level == 1}
-    for old in sorted(legacy):
-        current.update(new for new, _part in tables.successors.get(old, ()))
-    for new in sorted(current):
-        for part in tables.communes_2025.get(new, ()):
-            code: str | None = part.old
-            while code is not None:
-                legacy.add(code)
-                code = tables.legacy[code].parent
+    grown = True
+    while grown:  # until every loaded unit's successors and their origins are loaded too
+        size = len(legacy) + len(current)
+        for old in sorted(legacy):
+            current.update(new for new, _part in tables.successors.get(old, ()))
+        for new in sorted(current):
+            for part in tables.communes_2025.get(new, ()):
+                code: str | None = part.old
+                while code is not None:
+                    legacy.add(code)
+                    code = tables.legacy[code].parent
+        grown = len(legacy) + len(current) > size
     return legacy, current
 
 
