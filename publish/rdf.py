@@ -29,6 +29,8 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "sh": "http://www.w3.org/ns/shacl#",
     "spdx": "http://spdx.org/rdf/terms#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
 }
 
 

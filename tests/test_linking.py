@@ -97,8 +97,10 @@ def test_linkset_counts_match_the_data(release: Release, select: Select) -> None
             f'"{space}")) }}'
         )
         assert g.value(linkset, VOID.triples).toPython() == int(rows[0]["n"])
-    left_out = g.value(linksets[0], rdflib.URIRef("https://w3id.org/bomay/def#linksLeftOut"))
+    wikidata = rdflib.URIRef(f"{ID}dataset/bomay/linkset/wikidata")
+    left_out = g.value(wikidata, rdflib.URIRef("https://w3id.org/bomay/def#linksLeftOut"))
     assert left_out.toPython() == 16
+    assert len(linksets) == 3  # Wikidata; GeoNames exactMatch and closeMatch
 
 
 def test_description_records_reference_packages(release: Release) -> None:

