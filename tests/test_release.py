@@ -91,7 +91,8 @@ def test_description_lists_distributions_with_size_and_checksum(release: Release
     assert g.value(dataset, VOID.triples).toPython() == release.manifest["triples"]
     assert str(g.value(dataset, VOID.sparqlEndpoint)).endswith("/sparql")
     distributions = list(g.objects(dataset, DCAT.distribution))
-    assert len(distributions) == len(DUMPS) + 3  # + ontology.ttl, ontology.jsonld, the SHACL report
+    # + ontology.ttl, ontology.jsonld, the SHACL report and the three crosswalk files
+    assert len(distributions) == len(DUMPS) + 3 + 3
     sums = dict(
         reversed(line.split("  ")) for line in (release.folder / CHECKSUMS).read_text().splitlines()
     )

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 
 from publish.iris import Iris
 from publish.rdf import PREFIXES, serialize
-from publish.serve import describe, i18n
+from publish.serve import describe, i18n, unit_page
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.render import render
@@ -88,7 +88,9 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
         inbound = await _select(state, describe.inbound_query(iri, MAX_INBOUND, lang))
         lineage = await _select(state, describe.lineage_query(iri, lang))
         page = describe.group(iri, labels, statements, inbound)
-        html = render("resource.html", request, state, page=page, lineage=lineage)
+        title = page.labels.get(lang) or page.labels.get("vi") or stem
+        unit = await unit_page.build(state, iri, title, lang)  # None unless a unit
+        html = render("resource.html", request, state, page=page, lineage=lineage, unit=unit)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
     if media_type == "application/trig":  # the statements in the graphs they come from
         quads = describe.to_quads(await _select(state, describe.quads_query(iri)))
