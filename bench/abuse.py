@@ -35,7 +35,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.run import WORK, build_release
-from publish.serve.launch import running_server
+from tests.launch import running_server
 
 AGENCY = "https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen"
 ORDINARY = [

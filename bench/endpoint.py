@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from publish.serve.launch import running_server
+from tests.launch import running_server
 
 SIMPLE = "ASK { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen> ?p ?o }"
 LOOKUP = """SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>

@@ -24,9 +24,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.rdf import PREFIXES, serialize
-from publish.settings import CANONICAL_BASE, PROJECT_ROOT
+from publish.settings import CANONICAL_BASE
 
-DATA = PROJECT_ROOT / "data"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
 ID = f"{CANONICAL_BASE}id/"
 GRAPH = f"{CANONICAL_BASE}graph/"
 SHARED_KINDS = ("concept", "scheme", "dataset", "place")  # places: reference data, one set
@@ -121,7 +122,7 @@ class Replica:
 
 
 def ontology_triples() -> int:
-    folder = PROJECT_ROOT / "ontology"
+    folder = ROOT / "ontology"
     return sum(
         len(list(ox.parse(path=p, format=ox.RdfFormat.TURTLE))) for p in folder.glob("*.ttl")
     )

@@ -36,10 +36,11 @@ import pyoxigraph as ox
 from bench.generate import generate
 from publish.build.release import STEPS
 from publish.rdf import sparql_prologue
-from publish.serve.launch import free_port, running_server, stop
-from publish.settings import PROJECT_ROOT
+from publish.serve.examples import read_examples
+from tests.launch import free_port, running_server, stop
 
-WORK = PROJECT_ROOT / "bench" / ".work"
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
 PEER_VENV = WORK / "peer-venv"
 PEER = "rdflib-endpoint==0.6.3"
 PYTHON = sys.executable
@@ -51,8 +52,8 @@ JSON_RESULTS = "application/sparql-results+json"
 def mix() -> dict[str, str]:
     """The competency questions (queries/*.rq) plus a simple label lookup."""
     queries = {"lookup": LOOKUP}
-    for path in sorted((PROJECT_ROOT / "queries").glob("cq*.rq")):
-        queries[path.stem.split("-")[0]] = sparql_prologue() + path.read_text(encoding="utf-8")
+    for example in read_examples(ROOT / "queries"):
+        queries[example.name.split("-")[0]] = sparql_prologue() + example.text
     return queries
 
 
@@ -101,8 +102,8 @@ def peer_python() -> str:
 def build_release(size: int) -> tuple[Path, dict[str, object]]:
     data, dist = WORK / f"data-{size}", WORK / f"dist-{size}"
     generate(size, data)
-    script = str(PROJECT_ROOT / "bench" / "build_once.py")
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    script = str(ROOT / "bench" / "build_once.py")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(  # noqa: S603
         [PYTHON, script, str(data), str(dist)], check=True, capture_output=True, env=env
     )
@@ -232,12 +233,12 @@ def bench_size(size: int, args: argparse.Namespace, peer: bool) -> dict[str, obj
     row["oxigraph_latency"] = summary(latencies(ask, queries, args.reps, args.seconds * 3))
     row["oxigraph_lookup"] = summary(latencies(ask, {"l": LOOKUP}, 200, args.seconds))
     del store
-    bare = [PYTHON, str(PROJECT_ROOT / "bench" / "bare_server.py"), str(release / "store")]
+    bare = [PYTHON, str(ROOT / "bench" / "bare_server.py"), str(release / "store")]
     with process_server(bare) as (url, _):
         row["bare_tp"] = {c: throughput(url, list(queries.values()), c, args.seconds)
                           for c in (8, 32)}  # fmt: skip
     if peer:
-        command = [peer_python(), str(PROJECT_ROOT / "bench" / "peer_rdflib.py"),
+        command = [peer_python(), str(ROOT / "bench" / "peer_rdflib.py"),
                    str(release / "bomay.nq.gz")]  # fmt: skip
         timeout = httpx.Timeout(args.peer_timeout_s)
         with process_server(command) as (url, start_s), httpx.Client(timeout=timeout) as client:

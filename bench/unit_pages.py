@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from publish.serve.launch import running_server
+from tests.launch import running_server
 
 
 def _paths(release: Path, units: int, seed: int) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +29,7 @@ from publish.serve.app import create_app
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
 
-app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -49,6 +50,26 @@ ReleaseDir = Annotated[
     Path | None, typer.Option(help="Release folder (default: BOMAY_RELEASE_DIR or dist/)")
 ]
 BaseIri = Annotated[str | None, typer.Option(help="Base IRI (default: BOMAY_BASE_IRI)")]
+
+
+@app.callback()
+def project(
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "-C",
+            "--directory",
+            help="Run in this project directory instead of the current one",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Linked open data on the reorganisation of Viet Nam's apparatus: build, validate,
+    query and serve releases. The project directory is the nearest folder from the current
+    one upward that holds bomay.toml, else the current folder."""
+    if directory is not None:
+        os.chdir(directory)  # like git -C and make -C: every relative path starts there
 
 
 def _settings(release_dir: Path | None = None, base_iri: str | None = None) -> Settings:

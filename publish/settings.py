@@ -1,35 +1,113 @@
 """One typed settings object for the build and the service.
 
-Every knob lives here, read from ``BOMAY_*`` environment variables, and CLI flags override
-it, so nothing else in the package reads the environment. Bad values are refused at start.
+Every knob lives here. Values come from CLI flags, then ``BOMAY_*`` environment variables,
+then the project's ``bomay.toml``, then the defaults below; nothing else in the package reads
+the environment. Bad values are refused at start.
+
+The project directory (ontology/, data/, shapes/, sources/, queries/, dist/) is where the
+command runs, not where the package is installed: the nearest folder from the current one
+upward that holds ``bomay.toml``, else the current folder (``bomay -C DIR`` runs in DIR).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 #: The base under which the data files are written; the build rebases it to ``base_iri``.
 CANONICAL_BASE = "https://w3id.org/bomay/"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The file that marks a project directory, and may hold settings (one ``name = value`` each).
+PROJECT_FILE = "bomay.toml"
+ENV_PREFIX = "BOMAY_"
+
+
+def find_project(start: Path | None = None) -> Path:
+    """The nearest folder from ``start`` (default: the current one) upward that holds
+    ``bomay.toml``; else ``start`` itself, so a bare folder with data/ works too."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    return here
+
+
+class ProjectFile(PydanticBaseSettingsSource):
+    """Settings from the project's ``bomay.toml``; relative paths are relative to it."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        named = os.environ.get(f"{ENV_PREFIX}PROJECT_DIR")
+        self.root = Path(named).resolve() if named else find_project()
+        path = self.root / PROJECT_FILE
+        try:
+            self.values = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: {error}") from error
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self.values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"project_dir": self.root}
+        for name, value in self.values.items():
+            field = self.settings_cls.model_fields.get(name)
+            is_path = field is not None and "Path" in str(field.annotation)
+            values[name] = self.root / value if is_path and isinstance(value, str) else value
+        return values
 
 
 class Settings(BaseSettings):
     """Configuration of a bomay build and service."""
 
-    model_config = SettingsConfigDict(env_prefix="BOMAY_", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True)
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, ProjectFile(settings_cls)
+
+    project_dir: Path = Field(
+        default_factory=find_project,
+        description="The project directory; the folders below default to folders in it",
+    )
     base_iri: str = Field(CANONICAL_BASE, description="Base of every IRI bomay mints")
-    ontology_dir: Path = Field(PROJECT_ROOT / "ontology", description="OWL ontology and SKOS files")
-    data_dir: Path = Field(PROJECT_ROOT / "data", description="Turtle/TriG data files")
-    shapes_dir: Path = Field(PROJECT_ROOT / "shapes", description="SHACL shapes")
-    sources_dir: Path = Field(PROJECT_ROOT / "sources", description="The source articles")
-    queries_dir: Path = Field(PROJECT_ROOT / "queries", description="Example SPARQL queries")
+    ontology_dir: Path = Field(
+        default_factory=lambda data: data["project_dir"] / "ontology",
+        description="OWL ontology, SKOS files and derivation rules (default: ontology/)",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda data: data["project_dir"] / "data",
+        description="Turtle/TriG data files (default: data/)",
+    )
+    shapes_dir: Path = Field(
+        default_factory=lambda data: data["project_dir"] / "shapes",
+        description="SHACL shapes (default: shapes/)",
+    )
+    sources_dir: Path = Field(
+        default_factory=lambda data: data["project_dir"] / "sources",
+        description="The source articles (default: sources/)",
+    )
+    queries_dir: Path = Field(
+        default_factory=lambda data: data["project_dir"] / "queries",
+        description="Example SPARQL queries shown besides the built-in ones (default: queries/)",
+    )
     max_data_file_bytes: int = Field(
         64 << 20, gt=0, description="Largest data or ontology file a build reads"
     )
@@ -39,7 +117,10 @@ class Settings(BaseSettings):
         "named (the units the data name, their neighbours and 2025 successors: for tests that "
         "break data on purpose and need no national release)",
     )
-    release_dir: Path = Field(PROJECT_ROOT / "dist", description="Where releases are written")
+    release_dir: Path = Field(
+        default_factory=lambda data: data["project_dir"] / "dist",
+        description="Where releases are written (default: dist/)",
+    )
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"
     )

@@ -16,13 +16,18 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from launch import running_server
 from publish.build.release import build
 from publish.rdf import sparql_prologue
-from publish.serve.launch import running_server
-from publish.settings import PROJECT_ROOT, Settings
+from publish.serve.examples import read_examples
+from publish.settings import Settings
 from publish.store import Release, open_release
 
 RELEASE_DATE = dt.date(2026, 11, 23)
+#: the checkout: the project the tests build (never where the package is installed)
+ROOT = Path(__file__).resolve().parent.parent
+#: every example question by file name, the built-in ones and the project's
+QUERIES = {f"{e.name}.rq": e.text for e in read_examples(ROOT / "queries")}
 # no example database in the work tree; the long fuzz run (docs/SECURITY.md) uses fuzz-long
 hypothesis_settings.register_profile("default", database=None)
 hypothesis_settings.register_profile("fuzz-long", database=None, max_examples=2_500)
@@ -32,6 +37,17 @@ hypothesis_settings.load_profile("default")
 def pytest_report_header() -> list[str]:
     names = ("rdflib", "pyshacl", "pyoxigraph", "fastapi")
     return ["versions: " + ", ".join(f"{n} {importlib.metadata.version(n)}" for n in names)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_bomay_environment() -> Iterator[None]:
+    """The suite sets every setting it needs itself: a BOMAY_* variable in the shell that
+    runs it (or SOURCE_DATE_EPOCH) must not change what a test sees."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith("BOMAY_") or name == "SOURCE_DATE_EPOCH":
+                patch.delenv(name)
+        yield
 
 
 def make_settings(release_dir: Path, **overrides: object) -> Settings:
@@ -64,7 +80,7 @@ def select(release: Release):  # type: ignore[no-untyped-def]
 
     def run(query: str) -> list[dict[str, str]]:
         if query.endswith(".rq"):
-            query = (PROJECT_ROOT / "queries" / query).read_text(encoding="utf-8")
+            query = QUERIES[query]
         result = release.store.query(sparql_prologue() + query)
         assert isinstance(result, ox.QuerySolutions)
         names = [v.value for v in result.variables]
@@ -77,7 +93,7 @@ def select(release: Release):  # type: ignore[no-untyped-def]
 def project_copy(tmp_path: Path) -> Iterator[Path]:
     """A throw-away copy of ontology/, data/ and shapes/ to break on purpose."""
     for folder in ("ontology", "data", "shapes", "sources"):
-        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+        shutil.copytree(ROOT / folder, tmp_path / folder)
     yield tmp_path
 
 
@@ -85,6 +101,22 @@ def project_copy(tmp_path: Path) -> Iterator[Path]:
 #: (docs/DATA.md, "Reference data"): a national build costs most of a minute. The session
 #: release, which every other test reads, is national.
 NAMED_SCOPE = {"BOMAY_REFERENCE_SCOPE": "named"}
+
+
+def copy_release(release: Release, dist: Path) -> Path:
+    """A release folder of our own, with ``current`` pointing at a copy of the good one."""
+    (dist / "releases").mkdir(parents=True)
+    good = dist / "releases" / release.folder.name
+    shutil.copytree(release.folder, good, ignore=shutil.ignore_patterns("LOCK"))
+    (dist / "current").symlink_to(good.relative_to(dist))
+    return good
+
+
+def changed_project(root: Path) -> None:
+    """Edit the ontology so that the next build is a different release."""
+    path = root / "ontology" / "ontology.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('owl:versionInfo "0.1.0"', 'owl:versionInfo "0.1.9"'))
 
 
 def settings_for(root: Path, release_dir: Path) -> Settings:

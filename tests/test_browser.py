@@ -27,7 +27,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from publish.settings import PROJECT_ROOT
+from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -52,7 +52,7 @@ ARGS = [
     "--disable-sync",
 ]
 AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 

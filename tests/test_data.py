@@ -9,11 +9,11 @@ import unicodedata
 import pyoxigraph as ox
 import pytest
 
-from publish.settings import PROJECT_ROOT
+from conftest import ROOT
 from publish.store import Release
 
-INVENTORY = PROJECT_ROOT / "docs" / "fact-inventory.md"
-SOURCES = PROJECT_ROOT / "sources"
+INVENTORY = ROOT / "docs" / "fact-inventory.md"
+SOURCES = ROOT / "sources"
 
 
 def normalise(text: str) -> str:

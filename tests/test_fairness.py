@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from launch import running_server
 from publish.serve.fairness import ClientBusyError, QueriesPerClient
-from publish.serve.launch import running_server
 from publish.settings import Settings
 from publish.store import Release
 

@@ -23,8 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import SPARQL_TOKENS, accept_headers
 
-from publish.serve.launch import running_server
-from publish.settings import PROJECT_ROOT, Settings
+from conftest import ROOT
+from launch import running_server
+from publish.settings import Settings
 from publish.store import Release
 
 MARKER = "zq7echo"  # sent only in headers: must never come back
@@ -37,7 +38,7 @@ PATHS = [
     "/id/agency/hai-phong/an-lao/van-phong-huyen.jsonld", "/id/", "/id/A%00b", "/id/../def",
     "/search", "/timeline", "/health", "/metrics", "/openapi.json", "/nothing",
 ]  # fmt: skip
-LEAKS = ("Traceback", 'File "', "site-packages", str(PROJECT_ROOT), tempfile.gettempdir(), "Errno")
+LEAKS = ("Traceback", 'File "', "site-packages", str(ROOT), tempfile.gettempdir(), "Errno")
 
 ascii_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60)
 sparql = st.one_of(

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from launch import running_server
 from publish.serve.checks import QueryRefusedError, check_query
 from publish.serve.execute import Answer, Job, run
-from publish.serve.launch import running_server
 from publish.serve.ratelimit import RateLimit
 from publish.serve.workers import QueryPool, WorkerLostError
 from publish.settings import Settings

@@ -11,16 +11,16 @@ import rdflib
 from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import DCAT, DCTERMS, VOID
 
-from conftest import settings_for
+from conftest import ROOT, settings_for
 from publish.build.load import load
 from publish.build.reference import ReferenceDataError, generate, read_tables
 from publish.build.release import build
-from publish.settings import PROJECT_ROOT, Settings
+from publish.settings import Settings
 from publish.store import Release
 
 Select = Callable[[str], list[dict[str, str]]]
 ID = "https://w3id.org/bomay/id/"
-DCAT_AP = PROJECT_ROOT / "shapes" / "dcat-ap" / "dcat-ap-3.ttl"
+DCAT_AP = ROOT / "shapes" / "dcat-ap" / "dcat-ap-3.ttl"
 
 NAMED_UNITS = {
     "place/hai-phong": "31",

@@ -7,12 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from test_faults import changed_project, copy_release
 
-from conftest import settings_for
+from conftest import changed_project, copy_release, settings_for
+from launch import server_process
 from publish.build.release import build
 from publish.inuse import is_held
-from publish.serve.launch import server_process
 from publish.store import Release
 
 ASK = "ASK { ?s ?p ?o }"

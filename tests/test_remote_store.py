@@ -54,11 +54,11 @@ from test_endpoint import (  # noqa: F401
     test_size_and_nesting_limits,
 )
 
-from conftest import server_env
+from conftest import QUERIES, server_env
+from launch import ServerDidNotStartError, running_server
 from publish.rdf import sparql_prologue
 from publish.remote_store import RELEASE_GRAPH, RELEASE_ID
-from publish.serve.launch import ServerDidNotStartError, running_server
-from publish.settings import PROJECT_ROOT, Settings
+from publish.settings import Settings
 from publish.store import Release, release_graphs
 
 REMOTE_TIMEOUT_S = 6
@@ -120,7 +120,7 @@ def select(server: str):  # type: ignore[no-untyped-def]
 
     def run(query: str) -> list[dict[str, str]]:
         if query.endswith(".rq"):
-            query = (PROJECT_ROOT / "queries" / query).read_text(encoding="utf-8")
+            query = QUERIES[query]
         response = httpx.post(
             f"{server}/sparql", data={"query": sparql_prologue() + query}, timeout=60
         )

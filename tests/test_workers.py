@@ -110,8 +110,12 @@ def test_a_long_query_drops_to_idle_priority_and_its_worker_is_replaced(
             pool._idle.put_nowait(first)
             before = os.sched_getscheduler(first.process.pid or 0)
             running = asyncio.ensure_future(pool.run(LONG, 60))
-            await asyncio.sleep(0.5)
-            during = os.sched_getscheduler(first.process.pid or 0)
+            during = before
+            for _ in range(1000):  # poll (bounded) until it is demoted or done
+                during = os.sched_getscheduler(first.process.pid or 0)
+                if during == os.SCHED_IDLE or running.done():
+                    break
+                await asyncio.sleep(0.01)
             answer = await running
             replacement = await asyncio.wait_for(pool._idle.get(), 30)
             pool._idle.put_nowait(replacement)

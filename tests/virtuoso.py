@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from publish.serve.launch import free_port, stop
+from launch import free_port, stop
 
 BINARY = "virtuoso-t"
 #: A new database's administrator; the server listens on 127.0.0.1 only and is discarded.

@@ -1,6 +1,9 @@
-"""The competency questions in ``queries/`` as named examples for the home page and the
-query editor, read when a release is served (start or switch), so a new ``.rq`` file shows up
-without code changes and no request reads the folder.
+"""The competency questions as named examples for the home page and the query editor.
+
+The built-in ones ship in the package (``publish/queries/``: the pages run them too, so an
+installed bomay has them whatever the project holds); the project's ``queries/`` adds its
+own. Both are read when a release is served (start or switch), so a new ``.rq`` file shows
+up without code changes and no request reads a folder.
 
 A file's first line ``# title: …`` is its English title, and the next comment line its
 Vietnamese one; a file without them is titled by its name.
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TITLE = "# title:"
+BUILT_IN = Path(__file__).resolve().parent.parent / "queries"
+TIMELINE = "cq14-timeline"  # the built-in question the timeline page shows
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,26 @@ class Example:
         return self.title_vi if lang == "vi" else self.title_en
 
 
-def read_examples(folder: Path) -> list[Example]:
-    examples = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        title_en = lines[0][len(TITLE) :].strip() if lines and lines[0].startswith(TITLE) else ""
-        second = lines[1] if len(lines) > 1 else ""
-        title_vi = second[1:].strip() if title_en and second.startswith("#") else ""
-        examples.append(
-            Example(path.stem, title_en or path.stem, title_vi or title_en or path.stem, text)
-        )
-    return examples
+def read_examples(project_queries: Path) -> list[Example]:
+    """The built-in questions and the project's, by name (a project file of the same name
+    replaces a built-in one)."""
+    by_name = {e.name: e for folder in (BUILT_IN, project_queries) for e in _read(folder)}
+    return [by_name[name] for name in sorted(by_name)]
+
+
+def built_in(name: str) -> Example:
+    """One of the questions shipped in the package (the pages' own queries)."""
+    return _example(BUILT_IN / f"{name}.rq")
+
+
+def _read(folder: Path) -> list[Example]:
+    return [_example(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def _example(path: Path) -> Example:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    title_en = lines[0][len(TITLE) :].strip() if lines and lines[0].startswith(TITLE) else ""
+    second = lines[1] if len(lines) > 1 else ""
+    title_vi = second[1:].strip() if title_en and second.startswith("#") else ""
+    return Example(path.stem, title_en or path.stem, title_vi or title_en or path.stem, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 @dataclass
@@ -20,6 +20,11 @@ class Metrics:
         )
         self.timeouts = Counter(
             "bomay_query_timeouts", "Queries stopped at the time limit", registry=self.registry
+        )
+        self.in_flight = Gauge(
+            "bomay_queries_in_flight",
+            "Endpoint queries accepted and not yet answered (running or waiting for a worker)",
+            registry=self.registry,
         )
         self.duration = Histogram(
             "bomay_query_seconds", "Query wall-clock time", registry=self.registry

@@ -20,6 +20,7 @@ from publish.inuse import MANIFEST
 from publish.rdf import serialize
 from publish.serve import i18n
 from publish.serve.deps import StateDep
+from publish.serve.examples import TIMELINE, built_in
 from publish.serve.execute import Answer, Job
 from publish.serve.render import local_path, render
 
@@ -31,7 +32,6 @@ EXTRA_FILES = {
     CHECKSUMS: "text/plain",
 }
 RESULTS_JSON = "application/sparql-results+json"
-TIMELINE = "cq14-timeline"  # the competency question the timeline page shows
 VOID_TYPES = ("application/rdf+xml", "application/ld+json", "application/n-triples", "text/turtle")
 
 
@@ -119,7 +119,7 @@ async def search(
 @router.get("/timeline", response_class=HTMLResponse)
 async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     """Every dated event, oldest first (competency question 14)."""
-    query = next(e.text for e in state.examples if e.name == TIMELINE)
+    query = built_in(TIMELINE).text  # shipped in the package: never missing
     answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
     rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
     lang = i18n.choose(request)

@@ -226,14 +226,18 @@ class ClientGoneError(Exception):
 async def _run_while_connected(request: Request, state: State, job: Job) -> Answer | Failure:
     """Run the job, but stop it (and free its worker) as soon as the client hangs up."""
     task = asyncio.create_task(state.pool.run(job, state.settings.query_timeout_s))
-    while not task.done():
-        done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_S)
-        if not done and await request.is_disconnected():
-            task.cancel()  # the pool kills the worker and replaces it
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            raise ClientGoneError
-    return task.result()
+    state.metrics.in_flight.inc()
+    try:
+        while not task.done():
+            done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_S)
+            if not done and await request.is_disconnected():
+                task.cancel()  # the pool kills the worker and replaces it
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                raise ClientGoneError
+        return task.result()
+    finally:
+        state.metrics.in_flight.dec()
 
 
 def _dataset(

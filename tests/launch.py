@@ -47,7 +47,7 @@ def server_process(
     # a file, not a pipe: nobody reads the log while the server runs, and a full pipe would
     # block the server mid-request
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        process = subprocess.Popen(  # noqa: S603 - the project's own command, fixed arguments
+        process = subprocess.Popen(
             [bomay, "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=full_env,
             stdout=log,
