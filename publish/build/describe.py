@@ -165,6 +165,7 @@ def _catalogue(
         for word in words:
             g.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
     g.add((dataset, DCTERMS.spatial, URIRef(f"{EU}country/VNM")))
+    g.add((URIRef(f"{EU}country/VNM"), RDF.type, DCTERMS.Location))
     for unit in context.spatial:
         g.add((dataset, DCTERMS.spatial, URIRef(unit)))
         g.add((URIRef(unit), RDF.type, DCTERMS.Location))

@@ -29,7 +29,7 @@ from publish.build.geolinks import GEONAMES
 from publish.build.indexes import write_search_labels
 from publish.build.load import Loaded, load
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
-from publish.build.stats import compute, select
+from publish.build.stats import compute, select, term_examples
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
 from publish.inuse import MANIFEST, is_held
@@ -166,6 +166,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     store.flush()
     store.optimize()
     stats = compute(store, iris.vocab)
+    used = term_examples(store, iris.vocab)
     context = _context(store, iris, checked)
     indexes = [write_search_labels(store, folder)]
     del store  # release the RocksDB lock before the folder is renamed
@@ -194,6 +195,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
         "store_layout": STORE_LAYOUT,
         "files": {f.dump.name: {"media_type": f.dump.media_type, "bytes": f.size} for f in facts},
         "stats": stats,
+        "term_examples": used,
     }
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")

@@ -105,8 +105,9 @@ def lineage_query(iri: str, lang: str = "vi") -> str:
 
 
 def terms_query(vocab: str) -> str:
-    """Every term of the ontology with labels, definition, parents, domain, range and how
-    many resources of the release use it (a class's instances or a property's statements)."""
+    """Every term of the ontology with labels, definition, parents, domain and range (an
+    example of each term's use is in the manifest: finding one here took most of a second at
+    national size, build.stats.TERM_EXAMPLES does it once per release)."""
     return f"""PREFIX rdfs: <{RDFS}>
 PREFIX skos: <{SKOS}>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -114,7 +115,6 @@ SELECT ?term ?kind ?vi ?en ?defVi ?defEn
   (GROUP_CONCAT(DISTINCT STR(?parent); separator=" ") AS ?parents)
   (GROUP_CONCAT(DISTINCT STR(?domain); separator=" ") AS ?domains)
   (GROUP_CONCAT(DISTINCT STR(?range); separator=" ") AS ?ranges)
-  (SAMPLE(?example) AS ?anExample)
 WHERE {{
   ?term a ?kind FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty))
   FILTER(STRSTARTS(STR(?term), "{vocab}"))
@@ -125,7 +125,6 @@ WHERE {{
   OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent FILTER(isIRI(?parent)) }}
   OPTIONAL {{ ?term rdfs:domain ?domain FILTER(isIRI(?domain)) }}
   OPTIONAL {{ ?term rdfs:range ?range FILTER(isIRI(?range)) }}
-  OPTIONAL {{ {{ ?example a ?term }} UNION {{ ?example ?term ?any }} FILTER(isIRI(?example)) }}
 }}
 GROUP BY ?term ?kind ?vi ?en ?defVi ?defEn
 ORDER BY ?kind ?term"""

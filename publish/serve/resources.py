@@ -81,6 +81,10 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
     if media_type == "text/html" and stem == "def":
         vocab = Iris(state.settings.base_iri).vocab
         terms = await _select(state, describe.terms_query(vocab))
+        examples = state.manifest.get("term_examples", {})
+        for term in terms:
+            if example := examples.get(term["term"]["value"]):
+                term["anExample"] = {"type": "uri", "value": example}
         page = describe.group(iri, labels, statements, [])
         html = render("ontology.html", request, state, page=page, terms=terms)
         return HTMLResponse(b"" if request.method == "HEAD" else html, headers=headers)
