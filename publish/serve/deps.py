@@ -47,9 +47,16 @@ class State:
         return self._labels
 
     async def translations(self, lang: str) -> dict[str, str]:
-        """Every resource's label in ``lang``, fetched once per release and language."""
+        """The labels in ``lang`` of what the sources, inferences and vocabularies describe,
+        fetched once per release and language; the reference units and their events (17,000
+        labels at national size, none on the timeline) are left out."""
         if lang not in self._translations:
-            rows = await self._bindings(labels_in_query(lang), 100_000)
+            graphs = [
+                str(row["g"])
+                for row in self.manifest["stats"]["graphs"]
+                if not any(f"/graph/{kind}/" in str(row["g"]) for kind in ("reference", "links"))
+            ]
+            rows = await self._bindings(labels_in_query(lang, graphs), 100_000)
             if rows is None:  # not kept: the next page tries again
                 return {}
             self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
