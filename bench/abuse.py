@@ -10,7 +10,8 @@ short pause, as people and scripts do), while one client of each kind sends cros
 products, regex bombs, deep nesting, long flat chains, 1 MiB bodies and slow uploads.
 Then every client stops, and so does the server: the run is bounded in time, and every
 request goes to the loopback interface. Each client has its own loopback address
-(127.0.1.x ordinary, 127.0.2.x abusive), so per-client rate limiting sees them apart.
+(127.0.1.x ordinary, 127.0.2.x abusive), so the per-client limits see them apart. A script
+on 127.0.3.1 sends ``--sequential`` lookups one after another, and must never be refused.
 
 An abusive request passes when it is refused (4xx) or stopped (503) or answered within the
 query time limit plus ``--slack-s``; anything later, a 500, or a dropped connection fails.
@@ -133,6 +134,21 @@ def abusive(send: Send, url: str, address: str, stop: float, tally: Tally, limit
             tally.add(status, time.perf_counter() - started, limit)
 
 
+def sequential(url: str, address: str, count: int, tally: Tally) -> None:
+    """A script that sends ``count`` lookups one after another, never two at once: with a
+    budget of query time (not of requests), it is never refused."""
+    with client(address) as http:
+        for i in range(count):
+            query = ORDINARY[i % 2]
+            started = time.monotonic()
+            try:
+                answer = http.get(f"{url}/sparql", params={"query": query})
+                status = str(answer.status_code)
+            except httpx.HTTPError as error:
+                status = type(error).__name__
+            tally.add(status, time.monotonic() - started, None)
+
+
 def slow_upload(url: str, address: str, stop: float, tally: Tally, limit: float) -> None:
     """A POST that promises 60 kB and sends ten bytes a second: the server must give up."""
     host, port = url.removeprefix("http://").split(":")
@@ -211,6 +227,9 @@ def main() -> None:
     parser.add_argument("--slack-s", type=float, default=2.0)
     parser.add_argument("--no-abuse", action="store_true", help="the baseline: ordinary only")
     parser.add_argument(
+        "--sequential", type=int, default=2000, help="lookups of a script, one at a time"
+    )
+    parser.add_argument(
         "--attacks", default=",".join(ATTACKS), help=f"a comma list of {', '.join(ATTACKS)}"
     )
     args = parser.parse_args()
@@ -248,6 +267,12 @@ def main() -> None:
                     target=abusive, args=(send, url, address, stop, tallies[name], limit)
                 )
             threads.append(thread)
+        if args.sequential:
+            name = f"a script: {args.sequential} lookups one at a time"
+            tallies[name] = Tally()
+            threads.append(threading.Thread(
+                target=sequential, args=(url, "127.0.3.1", args.sequential, tallies[name])
+            ))  # fmt: skip
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -275,6 +300,8 @@ def main() -> None:
         verdict = "yes" if not tally.late else f"NO ({tally.late} late)"
         if name == "ordinary queries":
             verdict = "n/a"
+        elif name.startswith("a script"):
+            verdict = "never refused" if not tally.statuses["429"] else "NO: refused"
         print(f"| {name} | {len(tally.latencies)} | {answers} | {q[49]:.0f} | {q[98]:.0f} "
               f"| {ok[98]:.0f} | {verdict} |")  # fmt: skip
     print(f"\nhealth after the run: {health}; refusals by reason: {refusals}")

@@ -58,7 +58,7 @@ def template() -> dict[Path, list[ox.Quad]]:
 
 def _stable(quads: list[ox.Quad], stem: str) -> list[ox.Quad]:
     """Blank nodes numbered in the order they appear (the parser's labels are random), with
-    the file in the label: the build reads files apart but keeps the labels they write."""
+    the file in the label, so that a reader of the files sees which came from where."""
     labels: dict[str, ox.BlankNode] = {}
 
     def label(term: Term) -> Term:
@@ -114,9 +114,11 @@ class Replica:
             predicate = q.predicate
             subject = self.term(q.subject, predicate)  # type: ignore[arg-type]
             graph = self.iri(q.graph_name)  # type: ignore[arg-type]
-            # a shared resource (a place, a concept) keeps its own statements as they are
+            # a shared resource (a place, a concept) keeps its own statements as they are,
+            # but a blank node (a quote) is the replica's own: labels are scoped to one file
             shared = subject == q.subject and isinstance(subject, ox.NamedNode)
-            obj = q.object if shared else self.term(q.object, predicate)  # type: ignore[arg-type]
+            keep = shared and not isinstance(q.object, ox.BlankNode)
+            obj = q.object if keep else self.term(q.object, predicate)  # type: ignore[arg-type]
             out.append(ox.Quad(subject, predicate, obj, graph))  # type: ignore[arg-type]
         return out
 

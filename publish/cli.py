@@ -26,6 +26,7 @@ from publish.rdf import serialize
 from publish.remote_load import load_release
 from publish.remote_store import RemoteStoreError
 from publish.serve.app import create_app
+from publish.serve.workers import start_fork_server
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
 
@@ -218,6 +219,7 @@ def serve(
     if "public_url" not in settings.model_fields_set:  # advertise where it really listens
         public = f"http://{settings.host}:{settings.port}/"
         settings = settings.model_copy(update={"public_url": public})
+    start_fork_server()  # it imports the program while this process checks the release
     _verified(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     release = settings.current_release.resolve().name

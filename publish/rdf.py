@@ -51,13 +51,6 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Ide
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
-def to_rdflib_graph(triples: list[ox.Triple] | list[ox.Quad]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
-    return graph
-
-
 def serialize(
     data: Iterable[ox.Triple] | Iterable[ox.Quad],
     fmt: ox.RdfFormat,

@@ -124,6 +124,11 @@ class Settings(BaseSettings):
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"
     )
+    incremental_build: bool = Field(
+        True,
+        description="After a build of the same ontology, shapes and code, validate only what "
+        "the changed data files can affect (the release is the same; false: validate all)",
+    )
     release_date: dt.date | None = Field(
         None, description="Issued date of the release; default SOURCE_DATE_EPOCH, else today"
     )
@@ -152,19 +157,24 @@ class Settings(BaseSettings):
     max_result_bytes: int = Field(
         16 << 20, ge=1024, description="Largest answer body before rows are cut"
     )
-    rate_limit_per_minute: int = Field(
-        600, ge=0, description="Requests per minute from one client address (0: no limit)"
-    )
-    rate_limit_burst: int = Field(
-        120, gt=0, description="Requests one client may send at once before the rate applies"
-    )
-    rate_limit_refusal_cost: float = Field(
-        10,
+    query_time_per_minute_s: float = Field(
+        60,
         ge=0,
-        description="How many requests more a query request costs when it is refused before "
-        "evaluation as malformed, too big, too deep or too slow to arrive (a protocol error "
-        "such as 408, 413 or 415, the checker's 400 or 403), so a client that keeps sending "
-        "such requests slows down; engine errors such as a typo, and time-outs, cost no more",
+        description="Seconds of worker time one client address may use a minute, as each "
+        "query really took; past its budget a client gets 429 with the real wait (0: no limit)",
+    )
+    query_time_burst_s: float = Field(
+        120,
+        gt=0,
+        description="Worker time a client may save up and spend at once; also the most debt "
+        "one costly query can leave it in",
+    )
+    request_cost_s: float = Field(
+        0.01,
+        ge=0,
+        description="What any request costs of the budget besides its queries' worker time "
+        "(a page or file, a 304, a refusal before evaluation): with the defaults, 100 "
+        "requests a second, sustained",
     )
     query_workers: int = Field(
         8,

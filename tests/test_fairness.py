@@ -25,7 +25,7 @@ def capped_server(release: Release, settings: Settings) -> Iterator[str]:
         "BOMAY_QUERY_TIMEOUT_S": "5",  # the runaway query holds its slot this long at most
         "BOMAY_QUERY_WORKERS": "2",
         "BOMAY_MAX_QUERIES_PER_CLIENT": "1",
-        "BOMAY_RATE_LIMIT_PER_MINUTE": "0",
+        "BOMAY_QUERY_TIME_PER_MINUTE_S": "0",
     }
     with running_server(env) as url:
         yield url

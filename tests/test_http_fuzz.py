@@ -112,7 +112,7 @@ OUTCOMES: collections.Counter[int] = collections.Counter()
 def client(release: Release, settings: Settings) -> Iterator[httpx.Client]:
     env = {
         "BOMAY_RELEASE_DIR": str(settings.release_dir),
-        "BOMAY_RATE_LIMIT_PER_MINUTE": "0",
+        "BOMAY_QUERY_TIME_PER_MINUTE_S": "0",
         "BOMAY_QUERY_TIMEOUT_S": "10",
         "BOMAY_MAX_RESULT_ROWS": "50",
     }

@@ -26,7 +26,7 @@ def test_a_new_release_is_served_without_restart_or_dropped_requests(
         "BOMAY_RELEASE_DIR": str(dist),
         "BOMAY_RELEASE_POLL_S": "0.5",
         "BOMAY_QUERY_TIMEOUT_S": "5",
-        "BOMAY_RATE_LIMIT_PER_MINUTE": "0",
+        "BOMAY_QUERY_TIME_PER_MINUTE_S": "0",
     }
     statuses: Counter[int] = Counter()
     releases_seen: set[str] = set()

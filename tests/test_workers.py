@@ -13,7 +13,13 @@ import pytest
 
 from conftest import Canary
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.workers import QueryPool, QueryTimeoutError, Worker, WorkerLostError
+from publish.serve.workers import (
+    QueryPool,
+    QueryTimeoutError,
+    Worker,
+    WorkerConfig,
+    WorkerLostError,
+)
 from publish.store import Release
 
 JSON = "application/sparql-results+json"
@@ -34,14 +40,8 @@ CROSS = Job("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a", JSO
 async def pool_of_one(
     release: Release, memory_mb: int = 0, demote_after_s: float = math.inf
 ) -> AsyncIterator[QueryPool]:
-    pool = QueryPool(
-        release.folder / "store",
-        workers=1,
-        max_waiting=1,
-        isolate=True,
-        memory_mb=memory_mb,
-        demote_after_s=demote_after_s,
-    )
+    config = WorkerConfig(release.folder / "store", isolate=True, memory_mb=memory_mb)
+    pool = QueryPool(config, workers=1, max_waiting=1, demote_after_s=demote_after_s)
     await pool.start()
     try:
         yield pool

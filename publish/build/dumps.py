@@ -26,13 +26,6 @@ class Dump:
     encoding: str | None = None  # "gzip" for compressed files
 
 
-def canonical(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Canonical blank-node labels (RDFC-1.0), in a stable order."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=str)
-
-
 def union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
 
@@ -43,10 +36,11 @@ def _sorted_lines(data: bytes) -> bytes:
 
 def _write(path: Path, data: bytes, *, compress: bool) -> None:
     if compress:
-        # mtime=0 and no file name in the header keep the gzip bytes reproducible
+        # mtime=0 and no file name in the header keep the gzip bytes reproducible; level 6
+        # is twice as fast as 9 for 3 % more bytes
         with (
             path.open("wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=6) as gz,
         ):
             gz.write(data)
     else:

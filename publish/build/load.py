@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,25 +71,32 @@ def _refuse_nested(sub: Path, folder: Path) -> None:
         raise DataError(f"{nested[0]}: data files are read from {folder} only, not sub-folders")
 
 
-def load(settings: Settings, files: Iterable[Path] | None = None) -> Loaded:
+def load(
+    settings: Settings,
+    files: Iterable[Path] | None = None,
+    parse: Callable[[Path], list[ox.Quad]] | None = None,
+) -> Loaded:
+    """The quads of ``files`` (by default every data file); ``parse`` reads one file (by
+    default ``parse_file``; the build passes one that reads its cache first)."""
     iris = Iris(settings.base_iri)
     loaded = Loaded()
     seen_graphs: dict[str, Path] = {}
     for path in data_files(settings) if files is None else files:
-        for quad in _parse(path, iris):
-            graph = quad.graph_name
+        quads = parse(path) if parse is not None else parse_file(path, iris)
+        for graph in dict.fromkeys(q.graph_name for q in quads):
             if not isinstance(graph, ox.NamedNode) or not iris.is_graph(graph.value):
                 raise DataError(f"{path}: triple outside a named graph under {iris.graph('')}")
             owner = seen_graphs.setdefault(graph.value, path)
             if owner != path:
                 raise DataError(f"{path}: graph {graph.value} is already written by {owner}")
-            if isinstance(quad.subject, ox.NamedNode):
-                loaded.files_by_subject[quad.subject.value].add(_display(path, settings))
-            loaded.quads.append(quad)
+        display = display_name(path, settings)
+        for subject in {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}:
+            loaded.files_by_subject[subject].add(display)
+        loaded.quads.extend(quads)
     return loaded
 
 
-def _parse(path: Path, iris: Iris) -> list[ox.Quad]:
+def parse_file(path: Path, iris: Iris) -> list[ox.Quad]:
     text = path.read_bytes()
     try:
         decoded = text.decode("utf-8")
@@ -135,7 +142,7 @@ def _line_of(text: str, needle: str) -> int | str:
     return text.count("\n", 0, index) + 1 if index >= 0 else "?"
 
 
-def _display(path: Path, settings: Settings) -> str:
+def display_name(path: Path, settings: Settings) -> str:
     for root in (settings.data_dir.parent, Path.cwd()):
         if path.is_relative_to(root):
             return str(path.relative_to(root))

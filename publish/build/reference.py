@@ -413,9 +413,11 @@ def _outside(
     for code, subdivision in sorted(iso.items()):
         if code not in legacy:
             continue
-        identifier = ox.BlankNode()
+        identifier = ox.NamedNode(iw.id(paths.legacy[code]).value + "#iso-3166-2")
         iw.add(iw.id(paths.legacy[code]), "adms:identifier", identifier)
         iw.add(identifier, "rdf:type", iw.term("adms:Identifier"))
+        iw.add(identifier, "rdfs:label", _vi(f"mã ISO 3166-2 {subdivision}"))
+        iw.add(identifier, "rdfs:label", _en(f"ISO 3166-2 code {subdivision}"))
         iw.add(
             identifier,
             "skos:notation",
@@ -567,9 +569,13 @@ def _describe_unit(
         w.add(node, "skos:hiddenLabel", ox.Literal(name))
     code = ox.Literal(unit.code, datatype=w.term("bomay:gsoCode"))
     w.add(node, "bomay:unitCode", code)
-    identifier = ox.BlankNode()
+    # an IRI, not a blank node: the derived graph gives it its period (unit-lifespan.rq), and
+    # graphs never share blank nodes; it resolves with its unit's page (a fragment of it)
+    identifier = ox.NamedNode(node.value + "#gso")
     w.add(node, "adms:identifier", identifier)
     w.add(identifier, "rdf:type", w.term("adms:Identifier"))
+    w.add(identifier, "rdfs:label", _vi(f"mã đơn vị hành chính {unit.code}"))
+    w.add(identifier, "rdfs:label", _en(f"administrative-unit code {unit.code}"))
     w.add(identifier, "skos:notation", code)
     w.add(identifier, "adms:schemaAgency", _vi("Tổng cục Thống kê"))
     w.add(node, "bomay:unitType", w.id(f"concept/unit-type/{unit.kind}"))

@@ -1,4 +1,4 @@
-"""SHACL validation with pyshacl, reported so that a person can fix the data.
+"""SHACL validation, reported so that a person can fix the data.
 
 Each violation names the focus node, the shape, the message and the data file(s) that
 describe the node; the report groups them by shape and can be printed or emitted as JSON.
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import SH
 
 from publish.build import shacl_sparql
+from publish.build.cache import AFFECTED, MARKED, Delta
 from publish.settings import CANONICAL_BASE, Settings
 
 
@@ -35,6 +35,8 @@ class Report:
     conforms: bool
     violations: list[Violation] = field(default_factory=list)
     graph: rdflib.Graph = field(default_factory=rdflib.Graph)
+    #: how many focus nodes an incremental validation looked at (None: all of them)
+    scope: int | None = None
 
     def by_shape(self) -> dict[str, list[Violation]]:
         grouped: dict[str, list[Violation]] = {}
@@ -55,29 +57,50 @@ def load_shapes(settings: Settings) -> rdflib.Graph:
 
 
 def validate(
-    data: rdflib.Graph,
+    store: ox.Store,
     shapes: rdflib.Graph,
     files_by_subject: Mapping[str, set[str]],
-    store: ox.Store | None = None,
+    delta: Delta | None = None,
 ) -> Report:
-    """Validate ``data`` (ontology included, so sh:targetClass follows rdfs:subClassOf).
+    """Validate the data in ``store``'s default graph (the merge of the release, ontology
+    included, so sh:targetClass follows rdfs:subClassOf).
 
-    ``store`` holds the same data for the SPARQL parts of the shapes (built from ``data``
-    when not given); pyshacl checks the rest, without inference: the shapes need none.
+    The shapes run as SPARQL on pyoxigraph (``shacl_sparql``); a shape it cannot compile
+    goes to pyshacl, over an rdflib copy of the data made only then. With ``delta``, the
+    change since a build that passed, the compiled core constraints look only at the focus
+    nodes it can affect (``Delta.affected``).
     """
-    if store is None:
-        store = ox.Store()
-        store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    core_shapes, checks = shacl_sparql.prepare(shapes, store)
-    conforms, results, _text = pyshacl_validate(
-        data, shacl_graph=core_shapes, inference="none", advanced=True, allow_warnings=True
-    )
-    conforms = shacl_sparql.run(checks, store, results) and conforms
+    compiled = shacl_sparql.compile_shapes(shapes, store)
+
+    if compiled.rest_targeted:
+        from pyshacl import validate as pyshacl_validate  # noqa: PLC0415 - seldom needed, slow to import
+
+        data = rdflib.Graph()
+        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+                   format="nt")  # fmt: skip
+        conforms, results, _text = pyshacl_validate(
+            data, shacl_graph=compiled.rest, inference="none", advanced=True, allow_warnings=True
+        )
+    else:
+        results = rdflib.Graph()
+        report_node = rdflib.BNode()
+        results.add((report_node, rdflib.RDF.type, SH.ValidationReport))
+        results.add((report_node, SH.conforms, rdflib.Literal(True)))
+        conforms = True
+    results.bind("sh", SH)
+    scope = None
+    if delta is not None:
+        scope = delta.mark(store, shacl_sparql.deep(shapes))
+    try:
+        restrict = None if delta is None else MARKED
+        conforms = shacl_sparql.run(compiled.checks, store, results, shapes, restrict) and conforms
+    finally:
+        store.remove_graph(AFFECTED)
     violations = [
         _violation(result, results, shapes, files_by_subject)
         for result in results.subjects(rdflib.RDF.type, SH.ValidationResult)
     ]
-    return Report(conforms=bool(conforms), violations=violations, graph=results)
+    return Report(bool(conforms), violations, results, scope)
 
 
 def _violation(
@@ -88,6 +111,8 @@ def _violation(
 ) -> Violation:
     def value(prop: rdflib.URIRef) -> str | None:
         obj = results.value(result, prop)
+        if isinstance(obj, rdflib.BNode) and prop == SH.resultPath:  # an alternative, a sequence
+            return shacl_sparql.path_text(results, obj)
         return None if obj is None else str(obj)
 
     focus = str(results.value(result, SH.focusNode))

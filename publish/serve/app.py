@@ -23,10 +23,10 @@ from publish import __version__
 from publish.serve import lookup, pages, query_ui, resources, sparql
 from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
-from publish.serve.fairness import ClientBusyError, QueriesPerClient
+from publish.serve.fairness import ClientBusyError, QueriesPerClient, run_query
 from publish.serve.i18n import RememberLanguage
 from publish.serve.metrics import Metrics
-from publish.serve.ratelimit import RateLimit
+from publish.serve.ratelimit import QueryBudget
 from publish.serve.switch import ReleaseWatcher, current_dumps, serve_current
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
@@ -55,7 +55,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(QueriesPerClient, per_client=settings.max_queries_per_client)
     # added first, so CORS wraps it: a browser can read the 429 too
     app.add_middleware(
-        RateLimit, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+        QueryBudget,
+        per_minute_s=settings.query_time_per_minute_s,
+        burst_s=settings.query_time_burst_s,
+        request_cost_s=settings.request_cost_s,
     )
     # Public, read-only data: any origin may read it; no credentials are ever honoured.
     app.add_middleware(
@@ -85,7 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
         """Healthy when a worker answers a query against the store."""
         job = Job("ASK { ?s ?p ?o }", ox.QueryResultsFormat.JSON.media_type, 1)
         try:
-            answer = await state.pool.run(job, state.settings.query_timeout_s)
+            answer = await run_query(state.pool, job, state.settings.query_timeout_s)
             status = "ok" if isinstance(answer, Answer) else "failing"
         except (PoolBusyError, ClientBusyError):
             # alive and working at capacity (or the monitor's address has queries in flight):

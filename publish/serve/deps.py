@@ -13,6 +13,7 @@ from publish.build.indexes import read_search_labels
 from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Job
+from publish.serve.fairness import run_query
 from publish.serve.metrics import Metrics
 from publish.serve.search import LabelIndex
 from publish.serve.workers import QueryPool
@@ -65,7 +66,7 @@ class State:
     async def _bindings(self, query: str, max_rows: int) -> list[dict[str, Any]] | None:
         """The rows of one of the service's own SELECT queries; None if it failed."""
         job = Job(query, "application/sparql-results+json", max_rows)
-        answer = await self.pool.run(job, self.settings.query_timeout_s)
+        answer = await run_query(self.pool, job, self.settings.query_timeout_s)
         if not isinstance(answer, Answer):
             return None
         rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]

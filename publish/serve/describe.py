@@ -1,10 +1,10 @@
 """What the service says about one resource: the queries and their shaping for pages.
 
 The RDF description of a resource is its concise bounded description (its statements and
-the blank nodes they lead to: the quotes), the labels of what it links to, and the links
-that point at it, plus ``void:inDataset``. The HTML page groups the same statements by
-property, with labels and, for each statement, the graph (source article or inference) it
-comes from.
+the blank nodes and fragments of its own IRI they lead to: the quotes, a unit's codes), the
+labels of what it links to, and the links that point at it, plus ``void:inDataset``. The
+HTML page groups the same statements by property, with labels and, for each statement, the
+graph (source article or inference) it comes from.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def construct_query(iri: str, dataset: str) -> str:
   <{iri}> <http://rdfs.org/ns/void#inDataset> <{dataset}> .
 }} WHERE {{
   {{ <{iri}> ?p ?o .
-     OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+     OPTIONAL {{ FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#")) ?o ?bp ?bo }}
      OPTIONAL {{ FILTER(isIRI(?o)) ?o ?lp ?ol
                 FILTER(?lp IN (<{SKOS}prefLabel>, <{RDFS}label>)) }} }}
   UNION
@@ -39,7 +39,8 @@ def quads_query(iri: str) -> str:
     """The description with the named graph of each statement (for TriG)."""
     return f"""SELECT ?s ?p ?o ?g WHERE {{
   {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
-  UNION {{ GRAPH ?g {{ <{iri}> ?via ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
+  UNION {{ <{iri}> ?via ?s . FILTER(isBlank(?s) || STRSTARTS(STR(?s), "{iri}#"))
+          GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }}
 }}"""
 

@@ -1,16 +1,16 @@
 """What a worker process does with one query: evaluate it and write the answer, capped.
 
 Runs inside the worker processes (never in the server process), so that a runaway query
-can be stopped by killing its process. Rows stop at ``max_rows + 1``: one more tells us the
-answer was cut. A row cap alone does not bound the body (one row may hold a huge literal), so
-an answer larger than ``max_bytes`` loses rows until it fits, and is marked truncated too.
-The kept rows are written as SPARQL JSON results and handed to pyoxigraph's own parser and
-writers, so every output format is pyoxigraph's.
+can be stopped by killing its process. At most ``max_rows`` rows are written (one more means
+the answer was cut), and an answer that would pass ``max_bytes`` loses rows until it fits;
+either way it is marked truncated. SELECT rows go straight into the requested format as they
+come (``results``); graphs and booleans are written by pyoxigraph's own writers.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -19,6 +19,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from publish.remote_store import RemoteStoreError
+from publish.serve import results
 from publish.store import SparqlStore
 
 Row = TypeVar("Row")
@@ -41,6 +42,7 @@ class Answer:
     rows: int
     truncated: bool
     form: str
+    seconds: float = 0.0  # of the worker's time: what the query cost
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,16 @@ class Failure:
 
     message: str
     status: int = 400
+    seconds: float = 0.0
 
 
 def run(store: SparqlStore, job: Job) -> Answer | Failure:
+    started = time.perf_counter()
+    outcome = _run(store, job)
+    return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
+
+
+def _run(store: SparqlStore, job: Job) -> Answer | Failure:
     try:
         result = store.query(
             job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
@@ -61,11 +70,13 @@ def run(store: SparqlStore, job: Job) -> Answer | Failure:
             return Answer(_bytes(result.serialize(format=fmt)), job.media_type, 1, False, "ASK")
         if isinstance(result, ox.QueryTriples):
             return _triples(result, job)
-        return _solutions(result, job)
+        written = results.write(result, job.media_type, job.max_rows, job.max_bytes)
+        return Answer(written.body, job.media_type, written.rows, written.truncated, "SELECT")
     except RemoteStoreError as error:
         return Failure(str(error), 502)
     except (SyntaxError, ValueError, OSError, RuntimeError) as error:
-        # RuntimeError: pyoxigraph refuses what it cannot evaluate (an unknown function)
+        # RuntimeError: pyoxigraph refuses what it cannot evaluate (an unknown function);
+        # ValueError: a term the results formats cannot carry (results.UnsupportedTermError)
         return Failure(str(error))
 
 
@@ -77,24 +88,6 @@ def _triples(result: ox.QueryTriples, job: Job) -> Answer:
         triples[: job.max_rows], lambda part: _bytes(ox.serialize(part, format=fmt)), job.max_bytes
     )
     return Answer(body, job.media_type, kept, truncated or kept < len(triples), "CONSTRUCT")
-
-
-def _solutions(result: ox.QuerySolutions, job: Job) -> Answer:
-    names = [v.value for v in result.variables]
-    rows = list(islice(result, job.max_rows + 1))
-    truncated = len(rows) > job.max_rows
-    bindings = [
-        {n: _json_term(row[n]) for n in names if row[n] is not None} for row in rows[: job.max_rows]
-    ]
-    fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
-
-    def write(part: Sequence[dict[str, dict[str, str]]]) -> bytes:
-        document = {"head": {"vars": names}, "results": {"bindings": part}}
-        capped = ox.parse_query_results(json.dumps(document), format=ox.QueryResultsFormat.JSON)
-        return _bytes(capped.serialize(format=fmt))
-
-    body, kept = _fit(bindings, write, job.max_bytes)
-    return Answer(body, job.media_type, kept, truncated or kept < len(rows), "SELECT")
 
 
 def _fit(
@@ -111,19 +104,6 @@ def _fit(
         kept = min(kept - 1, kept * max_bytes // len(body))
         body = write(rows[:kept])
     return body, kept
-
-
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
-    """One term in the SPARQL 1.1 JSON results format (the input of pyoxigraph's parser)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-    raise ValueError("quoted triples are not supported in results")
 
 
 def _bytes(data: bytes | None) -> bytes:

@@ -8,13 +8,15 @@ at most ``max_queries_per_client`` queries running or waiting at once; beyond th
 429 with ``Retry-After`` at once, and the other clients keep their share of the workers.
 
 The middleware only notes which client a request comes from (keyed on the address as
-uvicorn reports it, like the rate limiter: see ``ratelimit`` for proxies); the pool claims a
-slot for each query it runs (``query_slot``), so every page that queries is counted, and
-nothing that does not query (dumps, static files, health) is.
+uvicorn reports it, like the query-time budget: see ``ratelimit`` for proxies). Every handler
+runs its queries through ``run_query``, which claims a slot of the client first, then charges
+the time the query held its worker to the client's budget; so every page that queries is
+counted, and nothing that does not query (dumps, static files) is.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import Iterator
@@ -22,7 +24,9 @@ from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from publish.serve.ratelimit import client_key
+from publish.serve.execute import Answer, Failure, Job
+from publish.serve.ratelimit import charge, client_key
+from publish.serve.workers import QueryPool, QueryTimeoutError
 
 
 class ClientBusyError(Exception):
@@ -78,3 +82,22 @@ def query_slot() -> Iterator[None]:
     cap, key = current
     with cap.slot(key):
         yield
+
+
+async def run_query(pool: QueryPool, job: Job, timeout_s: float) -> Answer | Failure:
+    """Run ``job`` for the client being answered: one of its slots first (its 429 must not
+    touch the pool), then the worker time the query used charged to its budget, or the time
+    limit for a query stopped at it, or the time it held a worker that died or was left."""
+    with query_slot():
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            outcome = await pool.run(job, timeout_s)
+        except QueryTimeoutError:
+            charge(timeout_s)
+            raise
+        except BaseException:
+            charge(loop.time() - started)
+            raise
+        charge(outcome.seconds)
+        return outcome

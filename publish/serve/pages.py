@@ -22,6 +22,7 @@ from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.examples import TIMELINE, built_in
 from publish.serve.execute import Answer, Job
+from publish.serve.fairness import run_query
 from publish.serve.render import local_path, render
 
 router = APIRouter()
@@ -120,7 +121,9 @@ async def search(
 async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     """Every dated event, oldest first (competency question 14)."""
     query = built_in(TIMELINE).text  # shipped in the package: never missing
-    answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
+    answer = await run_query(
+        state.pool, Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s
+    )
     rows = json.loads(answer.body)["results"]["bindings"] if isinstance(answer, Answer) else []
     lang = i18n.choose(request)
     # the question lists the Vietnamese labels

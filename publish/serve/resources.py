@@ -23,6 +23,7 @@ from publish.rdf import PREFIXES, serialize
 from publish.serve import describe, i18n, unit_page
 from publish.serve.deps import State, StateDep
 from publish.serve.execute import Answer, Job
+from publish.serve.fairness import run_query
 from publish.serve.render import render
 
 router = APIRouter()
@@ -103,7 +104,8 @@ async def _dereference(local: str, request: Request, state: StateDep) -> Respons
             b"" if request.method == "HEAD" else body, media_type=media_type, headers=headers
         )
     dataset = Iris(state.settings.base_iri).resource("dataset/bomay")
-    answer = await state.pool.run(
+    answer = await run_query(
+        state.pool,
         Job(describe.construct_query(iri, dataset), media_type, 100_000),
         state.settings.query_timeout_s,
     )
@@ -129,7 +131,9 @@ def _headers(stem: str, media_type: str) -> dict[str, str]:
 
 
 async def _select(state: State, query: str) -> list[dict[str, Any]]:
-    answer = await state.pool.run(Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s)
+    answer = await run_query(
+        state.pool, Job(query, RESULTS_JSON, 10_000), state.settings.query_timeout_s
+    )
     if not isinstance(answer, Answer):  # pragma: no cover - the queries are ours and valid
         raise RuntimeError(answer.message)
     bindings: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]

@@ -27,20 +27,15 @@ from publish.serve.checks import QueryRefusedError, check_query
 from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.fairness import ClientBusyError
+from publish.serve.fairness import ClientBusyError, run_query
 from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
-from publish.serve.ratelimit import charge
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.query")
 router = APIRouter()
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-TRUNCATED = "https://w3id.org/bomay/def#resultsTruncated"
-XML_MARK = f'<link href="{TRUNCATED}"/>'.encode()
-#: Bytes the truncation mark may add to a body, so that a marked answer still fits the cap.
-MARK_ROOM = max(len(XML_MARK), len(json.dumps({"link": [TRUNCATED]})))
 DISCONNECT_POLL_S = 0.25
 #: checked on the event loop up to this length: a dense query this long takes ~1.5 ms, and
 #: the longest (64 KiB of escapes) ~15 ms, which goes to a thread
@@ -136,17 +131,6 @@ def _etag(release_id: str, protocol: Protocol, media_type: str) -> str:
     return '"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"'
 
 
-def _mark_truncated(answer: Answer) -> bytes:
-    """Say in the body, where the format has room for it, that rows were cut (head/link)."""
-    if answer.media_type == "application/sparql-results+json":
-        document = json.loads(answer.body)
-        document["head"]["link"] = [TRUNCATED]
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if answer.media_type == "application/sparql-results+xml":
-        return answer.body.replace(b"<head>", b"<head>" + XML_MARK, 1)
-    return answer.body
-
-
 @router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
 async def sparql(request: Request, state: StateDep) -> Response:
     settings, metrics = state.settings, state.metrics
@@ -177,14 +161,12 @@ async def sparql(request: Request, state: StateDep) -> Response:
         default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
         job = Job(
             protocol.query, media_type, settings.max_result_rows, default, named,
-            max_bytes=settings.max_result_bytes - MARK_ROOM,
+            max_bytes=settings.max_result_bytes,
         )  # fmt: skip
         result = await _run_while_connected(request, state, job)
     except ProtocolError as error:
-        charge(settings.rate_limit_refusal_cost)
         return _refuse(error.status, str(error), "protocol", metrics, error.headers)
     except QueryRefusedError as error:
-        charge(settings.rate_limit_refusal_cost)
         return _refuse(error.status, str(error), "refused", metrics)
     except NotAcceptableError as error:
         return _refuse(406, str(error), "not-acceptable", metrics)
@@ -204,10 +186,12 @@ async def sparql(request: Request, state: StateDep) -> Response:
     if isinstance(result, Failure):
         log.info("query failed in %.1f ms: %s", elapsed * 1000, result.message)
         return _refuse(result.status, result.message, "engine", metrics)
-    log.info("query %s %d rows%s in %.1f ms", result.form, result.rows,
+    # DEBUG, not INFO: a log line cost 8 % of the server's time on a lookup (py-spy), and
+    # /metrics counts and times every query already
+    log.debug("query %s %d rows%s in %.1f ms", result.form, result.rows,
              " (truncated)" if result.truncated else "", elapsed * 1000)  # fmt: skip
     metrics.requests.labels(outcome="ok").inc()
-    body = _mark_truncated(result) if result.truncated else result.body
+    body = result.body  # a cut answer is marked in its body by the worker (results.py)
     if result.truncated:
         headers["Bomay-Results-Truncated"] = (
             f"true; limit={settings.max_result_rows}; max-bytes={settings.max_result_bytes}"
@@ -225,7 +209,7 @@ class ClientGoneError(Exception):
 
 async def _run_while_connected(request: Request, state: State, job: Job) -> Answer | Failure:
     """Run the job, but stop it (and free its worker) as soon as the client hangs up."""
-    task = asyncio.create_task(state.pool.run(job, state.settings.query_timeout_s))
+    task = asyncio.create_task(run_query(state.pool, job, state.settings.query_timeout_s))
     state.metrics.in_flight.inc()
     try:
         while not task.done():

@@ -26,7 +26,7 @@ from publish.serve.deps import State
 from publish.serve.examples import read_examples
 from publish.serve.metrics import Metrics
 from publish.serve.pages import DumpFiles, dump_types
-from publish.serve.workers import QueryPool
+from publish.serve.workers import QueryPool, WorkerConfig
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release, store_spec
 
@@ -37,21 +37,17 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
     """The state of a server for the current release, and the lock that pins the release."""
     release = open_release(settings)  # refuses to start without a release
     lock = hold(release.folder)
-    # a remote store needs the network: its workers cannot be isolated (see remote_store)
-    isolate = settings.isolate_query_workers and settings.store != "remote"
+    config = WorkerConfig.from_settings(settings, store_spec(settings, release))
     pool = QueryPool(
-        store_spec(settings, release),
+        config,
         workers=settings.query_workers,
         max_waiting=settings.max_queued_queries,
-        isolate=isolate,
-        memory_mb=settings.worker_memory_mb,
-        nice=settings.worker_nice,
         # a remote store evaluates elsewhere: idle priority here would only recycle workers
         demote_after_s=math.inf if settings.store == "remote" else settings.demote_query_after_s,
     )
     try:
         await pool.start()
-        if isolate and not pool.isolated:
+        if config.isolate and not pool.isolated:
             await pool.close()
             raise RuntimeError(
                 "query workers could not be cut off the network (unshare was refused); "

@@ -18,28 +18,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import dataclasses
 import functools
 import gc
 import io
+import json
 import logging
 import math
 import multiprocessing as mp
 import os
-import pickle
 import resource
 import signal
 import socket
 import struct
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import forkserver
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from publish.serve.execute import Answer, Failure, Job, run
-from publish.serve.fairness import query_slot
 from publish.serve.isolation import cut_network
+from publish.settings import Settings
 from publish.store import StoreSpec, open_store
 
 log = logging.getLogger("bomay.workers")
@@ -66,6 +68,12 @@ def _forkserver() -> mp.context.ForkServerContext:
 
 
 CONTEXT = _forkserver()
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, not at the first worker: it spends a few hundred
+    milliseconds importing the program, which can overlap the server's own start-up."""
+    forkserver.ensure_running()
 
 
 def _demote(pid: int | None) -> None:
@@ -96,7 +104,16 @@ class WorkerLostError(Exception):
 def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
     """Ask Linux to kill this worker when its parent, the fork server, dies; the fork server
     ends when the server does, even by SIGKILL (its pipe from the server closes). An orphan
-    would run its query to the end with nobody to answer and no time limit."""
+    would run its query to the end with nobody to answer and no time limit.
+
+    Every child of the fork server inherits the write end of that pipe (so that it could
+    start processes of its own): a worker busy with a query kept the pipe open, hence the
+    fork server alive, hence itself. Workers start nothing, so they close it."""
+    alive = getattr(forkserver._forkserver, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     # every child of the fork server inherits the pipe that keeps the fork server alive: a
@@ -109,35 +126,74 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
         setattr(forkserver._forkserver, ALIVE_FD, None)
 
 
-# Jobs and answers cross a socket pair as pickles, each after its length. Not a
+# Jobs and answers cross a socket pair, each as a JSON header and a body, each after its
+# length: no pickles (the body is the answer as the client gets it, copied once). Not a
 # multiprocessing Connection: the server waits for answers on its event loop (asyncio
 # streams), since a thread per query cost more than the rest of a small query's handling.
-LENGTH = struct.Struct("!Q")
+LENGTH = struct.Struct("!II")
 
 
-def _frame(message: object) -> bytes:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return LENGTH.pack(len(data)) + data
+def _frame(header: dict[str, Any], body: bytes = b"") -> bytes:
+    head = json.dumps(header).encode()
+    return LENGTH.pack(len(head), len(body)) + head + body
+
+
+def _job_frame(job: Job) -> bytes:
+    return _frame(dataclasses.asdict(job))
+
+
+def _answer_frame(outcome: Answer | Failure) -> bytes:
+    if isinstance(outcome, Failure):
+        return _frame({"failure": dataclasses.asdict(outcome)})
+    header = dataclasses.asdict(outcome)
+    body = header.pop("body")
+    return _frame({"answer": header}, body)
 
 
 def _read_blocking(channel: io.BufferedIOBase) -> Job | None:  # pragma: no cover - in the worker
     """The next job, or None when the server has closed its end."""
-    head = channel.read(LENGTH.size)
-    if len(head) < LENGTH.size:
+    lengths = channel.read(LENGTH.size)
+    if len(lengths) < LENGTH.size:
         return None
-    job: Job = pickle.loads(channel.read(LENGTH.unpack(head)[0]))  # noqa: S301 - our server
-    return job
+    head, _ = LENGTH.unpack(lengths)
+    fields = json.loads(channel.read(head))
+    for name in ("default_graphs", "named_graphs"):  # JSON has lists, the job tuples
+        if fields[name] is not None:
+            fields[name] = tuple(fields[name])
+    return Job(**fields)
 
 
-async def _read(reader: asyncio.StreamReader) -> Any:
-    """The next message from a worker (raises IncompleteReadError if it died)."""
-    (size,) = LENGTH.unpack(await reader.readexactly(LENGTH.size))
-    return pickle.loads(await reader.readexactly(size))  # noqa: S301 - our own worker
+async def _read(reader: asyncio.StreamReader) -> tuple[dict[str, Any], bytes]:
+    """The next header and body from a worker (IncompleteReadError if it died)."""
+    head, size = LENGTH.unpack(await reader.readexactly(LENGTH.size))
+    header: dict[str, Any] = json.loads(await reader.readexactly(head))
+    return header, await reader.readexactly(size) if size else b""
 
 
-def _serve(
-    spec: StoreSpec, sock: socket.socket, isolate: bool, memory_mb: int, nice: int
-) -> None:  # pragma: no cover
+def _outcome(header: dict[str, Any], body: bytes) -> Answer | Failure:
+    if "failure" in header:
+        return Failure(**header["failure"])
+    return Answer(body=body, **header["answer"])
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What every worker process of a pool starts with: the store to open, network
+    isolation, the memory limit and the niceness (``from_settings``)."""
+
+    spec: StoreSpec
+    isolate: bool = False
+    memory_mb: int = 0  # address-space limit; 0: none
+    nice: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, spec: StoreSpec) -> WorkerConfig:
+        # a remote store needs the network: its workers cannot be isolated (remote_store)
+        isolate = settings.isolate_query_workers and settings.store != "remote"
+        return cls(spec, isolate, settings.worker_memory_mb, settings.worker_nice)
+
+
+def _serve(config: WorkerConfig, sock: socket.socket) -> None:  # pragma: no cover
     _die_with_parent()
     # what the fork server imported is never garbage: keep the collector off it (a full
     # collection would walk, and copy, every page this process shares with the fork server)
@@ -145,21 +201,21 @@ def _serve(
     # below the server process: accepting, checking and answering requests gets the CPU
     # first, and the queries share what is left (after start-up, so a replacement for a
     # killed worker is ready soon)
-    os.nice(nice)
-    if memory_mb:  # a query that needs more aborts its own process, not the machine
-        limit = memory_mb << 20
+    os.nice(config.nice)
+    if config.memory_mb:  # a query that needs more aborts its own process, not the machine
+        limit = config.memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    isolated = cut_network() if isolate else False  # before the store starts its threads
+    isolated = cut_network() if config.isolate else False  # before the store's threads
     with sock, sock.makefile("rwb") as channel:
         try:
-            store = open_store(spec)
+            store = open_store(config.spec)
         except OSError as error:  # a remote store that is down or holds another release
-            channel.write(_frame((f"failed: {error}", False)))
+            channel.write(_frame({"failed": str(error)}))
             return
-        channel.write(_frame(("ready", isolated)))
+        channel.write(_frame({"ready": isolated}))
         channel.flush()
         while (job := _read_blocking(channel)) is not None:
-            channel.write(_frame(run(store, job)))
+            channel.write(_answer_frame(run(store, job)))
             channel.flush()
 
 
@@ -175,12 +231,10 @@ class Worker:
         self._writer: asyncio.StreamWriter | None = None
 
     @classmethod
-    def launch(cls, spec: StoreSpec, *, isolate: bool, memory_mb: int, nice: int) -> Worker:
+    def launch(cls, config: WorkerConfig) -> Worker:
         """Blocking (a thread's job): fork the process; ``ready`` waits for its store."""
         ours, theirs = socket.socketpair()
-        process = CONTEXT.Process(
-            target=_serve, args=(spec, theirs, isolate, memory_mb, nice), daemon=True
-        )
+        process = CONTEXT.Process(target=_serve, args=(config, theirs), daemon=True)
         with theirs:
             try:
                 process.start()
@@ -192,19 +246,20 @@ class Worker:
     async def ready(self) -> None:
         self._reader, self._writer = await asyncio.open_connection(sock=self.sock)
         try:
-            status, self.isolated = await _read(self._reader)
+            status, _ = await _read(self._reader)
         except asyncio.IncompleteReadError as error:
             raise RuntimeError(
                 "a query worker exited while starting; is BOMAY_WORKER_MEMORY_MB too low?"
             ) from error
-        if status != "ready":
-            raise RuntimeError(f"a query worker could not open the store: {status}")
+        if "ready" not in status:
+            raise RuntimeError(f"a query worker could not open the store: {status['failed']}")
+        self.isolated = bool(status["ready"])
 
     async def ask(self, job: Job, timeout_s: float, demote_after_s: float) -> Answer | Failure:
         if self._reader is None or self._writer is None:
             raise RuntimeError("ask() before ready()")
         try:
-            self._writer.write(_frame(job))
+            self._writer.write(_job_frame(job))
             await self._writer.drain()
             answer = asyncio.ensure_future(_read(self._reader))
             try:
@@ -218,7 +273,7 @@ class Worker:
                     raise QueryTimeoutError(
                         f"the query ran longer than {timeout_s:g} s and was stopped"
                     )
-                result: Answer | Failure = answer.result()
+                result = _outcome(*answer.result())
             finally:
                 answer.cancel()
         except (asyncio.IncompleteReadError, OSError) as error:
@@ -249,20 +304,14 @@ class Worker:
 class QueryPool:
     def __init__(
         self,
-        spec: StoreSpec,
+        config: WorkerConfig,
         *,
         workers: int,
         max_waiting: int,
-        isolate: bool,
-        memory_mb: int = 0,
-        nice: int = 0,
         demote_after_s: float = math.inf,
     ) -> None:
-        self._spec = spec
+        self._config = config
         self._demote_after_s = demote_after_s
-        self._nice = nice
-        self._isolate = isolate
-        self._memory_mb = memory_mb
         self.isolated = False
         self._size = workers
         self._max_waiting = max_waiting
@@ -276,10 +325,17 @@ class QueryPool:
         self._threads = ThreadPoolExecutor(workers, thread_name_prefix="bomay-pool")
 
     async def start(self) -> None:
-        started = await asyncio.gather(*(self._spawn() for _ in range(self._size)))
-        for worker in started:
-            self._idle.put_nowait(worker)
-        self.isolated = all(worker.isolated for worker in started)
+        """Start one worker, and the others in the background: a server answers its first
+        query as soon as one worker is ready (each of the others is checked the same way
+        as a replacement: isolated, or stopped and tried again)."""
+        first = await self._spawn()
+        self.isolated = first.isolated
+        self._idle.put_nowait(first)
+        for _ in range(self._size - 1):
+            self._background(self._add())
+
+    async def _add(self) -> None:
+        await self._replace(None)
 
     async def close(self) -> None:
         self._closed.set()  # replacements still retrying give up
@@ -297,12 +353,13 @@ class QueryPool:
             await asyncio.sleep(0.05)
 
     async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
-        with query_slot():  # the client's share first: its 429 must not touch the pool
-            self._running += 1
-            try:
-                return await self._run(job, timeout_s)
-            finally:
-                self._running -= 1
+        """Answer ``job`` in a worker (callers that serve a client go through
+        ``fairness.run_query``, which holds the client's slot and charges its budget)."""
+        self._running += 1
+        try:
+            return await self._run(job, timeout_s)
+        finally:
+            self._running -= 1
 
     async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
         if self._idle.empty() and self._waiting >= self._max_waiting:
@@ -332,7 +389,10 @@ class QueryPool:
         """Kill a worker now; reaping it and starting its replacement happen in the
         background, never blocking the event loop."""
         worker.kill()
-        task = asyncio.get_running_loop().create_task(self._replace(worker))
+        self._background(self._replace(worker))
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
@@ -340,14 +400,7 @@ class QueryPool:
         return await asyncio.get_running_loop().run_in_executor(self._threads, call)
 
     async def _spawn(self) -> Worker:
-        launch = functools.partial(
-            Worker.launch,
-            self._spec,
-            isolate=self._isolate,
-            memory_mb=self._memory_mb,
-            nice=self._nice,
-        )
-        worker = await self._in_thread(launch)
+        worker = await self._in_thread(functools.partial(Worker.launch, self._config))
         try:
             await worker.ready()
         except BaseException:
@@ -359,15 +412,16 @@ class QueryPool:
         worker.hang_up()
         await self._in_thread(worker.reap)
 
-    async def _replace(self, dead: Worker) -> None:
-        """Start a worker in place of ``dead``, until one starts or the pool closes: giving
-        up would shrink the pool for good (a remote store down for a while, say)."""
-        await self._stop(dead)
+    async def _replace(self, dead: Worker | None) -> None:
+        """Start a worker in place of ``dead`` (or a new one), until one starts or the pool
+        closes: giving up would shrink the pool for good (a remote store down for a while)."""
+        if dead is not None:
+            await self._stop(dead)
         attempt = 0
         while not self._closed.is_set():
             try:
                 worker = await self._spawn()
-                if self._isolate and not worker.isolated:
+                if self._config.isolate and not worker.isolated:
                     await self._stop(worker)
                     raise RuntimeError("the new worker could not be cut off the network")
                 self._idle.put_nowait(worker)

@@ -1,0 +1,217 @@
+"""What the last good build left behind, so that the next one redoes only what changed.
+
+The build cache lives in ``{release_dir}/.cache`` (private, never served, safe to delete):
+
+- ``units/{sha256}.nq``: the canonical quads of one *unit*, the quads of one data file, one
+  reference graph or the derived graph, with blank nodes labelled by RDFC-1.0 within the
+  unit. Units never share blank nodes, so labelling each on its own gives the same labels
+  whatever else changed, and an unchanged file is read back instead of parsed again.
+- ``state.json``: the key of the inputs that every unit depends on (ontology, shapes, rules,
+  reference tables, settings, bomay's own code), and the digest of each unit of the last
+  build that passed validation.
+
+A build whose key matches the state's validates only the focus nodes its changed units can
+affect (``Delta.affected``); any other build validates everything. Either way the release
+is written from the full set of quads, so it is byte for byte what a full build writes
+(``tests/test_incremental.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from publish import __version__
+from publish.settings import Settings
+
+STATE = "state.json"
+#: the settings a release does not depend on (serving, limits, where things are)
+BUILD_SETTINGS = (
+    "base_iri", "ontology_dir", "data_dir", "shapes_dir", "sources_dir", "queries_dir",
+    "max_data_file_bytes", "public_url", "licence", "publisher",
+)  # fmt: skip
+CODE = Path(__file__).resolve().parent.parent  # publish/: a change of code is a new key
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def inputs_key(settings: Settings) -> str:
+    """A digest of everything a release depends on apart from the data files."""
+    h = hashlib.sha256(__version__.encode())
+    h.update(json.dumps({n: str(getattr(settings, n)) for n in BUILD_SETTINGS}).encode())
+    h.update(settings.issued.isoformat().encode())
+    for path in sorted(
+        {
+            *CODE.rglob("*.py"),
+            *Path(settings.ontology_dir).rglob("*"),
+            *Path(settings.shapes_dir).glob("*.ttl"),
+            *(Path(settings.data_dir) / "reference").glob("*"),
+        }
+    ):
+        if path.is_file():
+            h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def generated(name: str, quads: list[ox.Quad]) -> Unit:
+    """A unit the build makes itself (reference data, derived facts), named by its content."""
+    ordered = canonical(quads, name)
+    return Unit(name, ordered, digest(ox.serialize(ordered, format=ox.RdfFormat.N_QUADS) or b""))
+
+
+def canonical(quads: Iterable[ox.Quad], unit: str) -> list[ox.Quad]:
+    """The quads of one unit with RDFC-1.0 blank-node labels, prefixed with the unit's name
+    so that labels of different units never meet; in a stable order."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    prefix = re.sub(r"[^A-Za-z0-9]+", "-", unit).strip("-") + "-"
+
+    def label(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> object:
+        return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
+
+    out = [
+        ox.Quad(label(q.subject), q.predicate, label(q.object), q.graph_name)  # type: ignore[arg-type]
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+        else q
+        for q in dataset
+    ]
+    return sorted(out, key=str)
+
+
+@dataclass
+class Unit:
+    name: str
+    quads: list[ox.Quad]
+    sha: str
+
+
+@dataclass
+class Delta:
+    """How the units of this build differ from those of the last good build."""
+
+    removed: list[ox.Quad] = field(default_factory=list)  # quads of changed units, before
+    added: list[ox.Quad] = field(default_factory=list)  # and after
+
+    def mark(self, store: ox.Store, deep: frozenset[str]) -> int:
+        """Mark in ``store`` (graph ``AFFECTED``) the focus nodes whose results the change
+        can alter, and return how many: for constraints that read one step past the focus
+        node at most, and a second along predicates in ``deep``, those are every node of a
+        changed triple (its own triples, or whether it is a target, changed), and every node
+        that links to the subject of a changed triple whose predicate is in ``deep`` (it
+        reads that triple through the link). Blank nodes cannot be named in a query, hence
+        marks in the store rather than a VALUES list."""
+        nodes: set[ox.NamedNode | ox.BlankNode] = set()
+        linked: set[ox.NamedNode | ox.BlankNode] = set()
+        for q in (*self.removed, *self.added):
+            for term in (q.subject, q.predicate, q.object):
+                if isinstance(term, ox.NamedNode | ox.BlankNode):
+                    nodes.add(term)
+            if q.predicate.value in deep and not isinstance(q.subject, ox.Triple):
+                linked.add(q.subject)
+        store.extend(ox.Quad(n, LINKED, LINKED, AFFECTED) for n in linked)
+        query = (
+            f"SELECT DISTINCT ?f WHERE {{ GRAPH {AFFECTED} {{ ?x {LINKED} {LINKED} }} ?f ?p ?x }}"
+        )
+        nodes.update(row["f"] for row in store.query(query))  # type: ignore[union-attr]
+        store.remove_graph(AFFECTED)
+        store.extend(ox.Quad(n, MARK, MARK, AFFECTED) for n in nodes)
+        return len(nodes)
+
+
+#: where ``Delta.mark`` marks nodes in the validation store (removed after validation)
+AFFECTED = ox.NamedNode("urn:x-bomay:affected")
+MARK = ox.NamedNode("urn:x-bomay:affected#node")
+LINKED = ox.NamedNode("urn:x-bomay:affected#linked")
+#: the pattern that limits ?this to the marked nodes
+MARKED = f"GRAPH {AFFECTED} {{ ?this {MARK} {MARK} }}"
+
+
+class BuildCache:
+    """The build cache of one release folder (see the module's docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.folder = Path(settings.release_dir) / ".cache"
+        self.units = self.folder / "units"
+
+    def read(self, sha: str) -> list[ox.Quad] | None:
+        path = self.units / f"{sha}.nq"
+        try:
+            return list(ox.parse(path.read_bytes(), format=ox.RdfFormat.N_QUADS))
+        except (OSError, SyntaxError):  # missing or damaged: parse the file again
+            return None
+
+    def write(self, sha: str, quads: Sequence[ox.Quad]) -> None:
+        """Best effort: a cache that cannot be written only makes the next build slower."""
+        try:
+            self.units.mkdir(parents=True, exist_ok=True)
+            tmp = self.units / f".{sha}.{os.getpid()}"
+            tmp.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+            tmp.replace(self.units / f"{sha}.nq")
+        except OSError:
+            pass
+
+    def unit(self, name: str, source: bytes, key: str, make: Callable[[], list[ox.Quad]]) -> Unit:
+        """The canonical quads of a unit made from ``source`` under the inputs ``key``: read
+        back if an earlier build made them, else made and kept."""
+        sha = digest(f"{key}\0{name}\0".encode() + source)
+        quads = self.read(sha)
+        if quads is None:
+            quads = canonical(make(), name)
+            self.write(sha, quads)
+        return Unit(name, quads, sha)
+
+    def state(self) -> dict[str, object]:
+        try:
+            state: dict[str, object] = json.loads((self.folder / STATE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state
+
+    def delta(self, key: str, units: Sequence[Unit]) -> Delta | None:
+        """The change since the last good build of the same key; None: validate it all."""
+        state = self.state()
+        if state.get("key") != key or not isinstance(state.get("units"), dict):
+            return None
+        before: dict[str, str] = state["units"]  # type: ignore[assignment]
+        now = {u.name: u for u in units}
+        delta = Delta()
+        for name in sorted(set(before) | set(now)):
+            old, new = before.get(name), now.get(name)
+            if new is not None and old == new.sha:
+                continue
+            if old is not None:
+                quads = self.read(old)
+                if quads is None:
+                    return None
+                delta.removed += quads
+            if new is not None:
+                delta.added += new.quads
+        return delta
+
+    def save(self, key: str, units: Sequence[Unit]) -> None:
+        """Record a build that passed validation, and drop units no state names."""
+        keep = {f"{u.sha}.nq" for u in units}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{STATE}.{os.getpid()}"
+            state = {"key": key, "units": {u.name: u.sha for u in units}}
+            tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+            tmp.replace(self.folder / STATE)
+            for unit in units:  # generated units are kept only now, for the next delta
+                if not (self.units / f"{unit.sha}.nq").exists():
+                    self.write(unit.sha, unit.quads)
+            for path in self.units.glob("*.nq"):
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
