@@ -291,7 +291,10 @@ def test_read_only_data_unchanged(server: str, release: object) -> None:
         return h.hexdigest()
 
     before = digest()
-    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    # the store's digest covers everything; the count, one article's graph (a count of every
+    # quad outgrows the test server's time limit at national size on a busy machine)
+    graph = "https://w3id.org/bomay/graph/article-000"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     n_before = get(server, count).json()["results"]["bindings"][0]["n"]["value"]
     for attempt in (
         {"update": 'INSERT DATA { <urn:x> <urn:y> "z" }'},
