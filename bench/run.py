@@ -1,6 +1,6 @@
 """The whole benchmark, side by side in one run, printed as markdown tables.
 
-    .venv/bin/python bench/run.py [--sizes 10000 100000] [--large] [--seconds 8]
+    .venv/bin/python -m bench.run [--sizes 10000 100000] [--large] [--real] [--seconds 8]
 
 For each size: generate synthetic data (bench/generate.py), build a release in its own
 process (time per step, peak RSS), start `bomay serve` (start time), then measure the
@@ -22,6 +22,7 @@ import asyncio
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,13 @@ PYTHON = sys.executable
 LOOKUP = """SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>
   <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""
 JSON_RESULTS = "application/sparql-results+json"
+ROWS50 = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 50"
+#: an agency, a unit (district) and a province, as people open them
+PAGES = {
+    "agency": "/id/agency/hai-phong/an-lao/van-phong-huyen",
+    "unit": "/id/place/hai-phong/an-lao",
+    "province": "/id/place/hai-phong",
+}
 
 
 def mix() -> dict[str, str]:
@@ -100,8 +108,15 @@ def peer_python() -> str:
 
 
 def build_release(size: int) -> tuple[Path, dict[str, object]]:
-    data, dist = WORK / f"data-{size}", WORK / f"dist-{size}"
-    generate(size, data)
+    """Build ``size`` synthetic triples (0: a copy of this checkout's own data/), in a
+    process of its own: a full build, then one after a one-article change."""
+    data, dist = WORK / f"data-{size or 'real'}", WORK / f"dist-{size or 'real'}"
+    if size:
+        generate(size, data)
+    else:
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.copytree(ROOT / "data", data)
+    shutil.rmtree(dist, ignore_errors=True)  # no cache: the first build is a full one
     script = str(ROOT / "bench" / "build_once.py")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(  # noqa: S603
@@ -130,6 +145,19 @@ def latencies(ask: object, queries: dict[str, str], reps: int, budget_s: float) 
                 failed.add(name)
                 print(f"  {name} failed: {error!r}", file=sys.stderr, flush=True)
             samples.append(time.perf_counter() - started)
+        if time.perf_counter() > deadline:
+            break
+    return samples
+
+
+def page_latencies(client: httpx.Client, url: str, reps: int, budget_s: float) -> list[float]:
+    """A resource page as a browser asks for it (HTML), ``reps`` times within the budget."""
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    for _ in range(reps):
+        started = time.perf_counter()
+        client.get(url, headers={"Accept": "text/html"}).raise_for_status()
+        samples.append(time.perf_counter() - started)
         if time.perf_counter() > deadline:
             break
     return samples
@@ -222,6 +250,9 @@ def bench_size(size: int, args: argparse.Namespace, peer: bool) -> dict[str, obj
             ask = http_asker(url, client)
             row["bomay_latency"] = summary(latencies(ask, queries, args.reps, args.seconds * 3))
             row["bomay_lookup"] = summary(latencies(ask, {"l": LOOKUP}, 200, args.seconds))
+            row["bomay_rows50"] = summary(latencies(ask, {"r": ROWS50}, 200, args.seconds))
+            row["pages"] = {name: summary(page_latencies(client, url + path, 50, args.seconds))
+                            for name, path in PAGES.items()}  # fmt: skip
             largest = max(manifest["files"], key=lambda n: manifest["files"][n]["bytes"])
             t0 = time.perf_counter()
             size_bytes = len(client.get(f"{url}/dumps/{largest}").content)
@@ -232,6 +263,7 @@ def bench_size(size: int, args: argparse.Namespace, peer: bool) -> dict[str, obj
     ask = oxigraph_asker(store)
     row["oxigraph_latency"] = summary(latencies(ask, queries, args.reps, args.seconds * 3))
     row["oxigraph_lookup"] = summary(latencies(ask, {"l": LOOKUP}, 200, args.seconds))
+    row["oxigraph_rows50"] = summary(latencies(ask, {"r": ROWS50}, 200, args.seconds))
     del store
     bare = [PYTHON, str(ROOT / "bench" / "bare_server.py"), str(release / "store")]
     with process_server(bare) as (url, _):
@@ -279,35 +311,66 @@ def _ratio(row: dict[str, object], key: str, c: int) -> str:
 
 
 def print_tables(rows: list[dict[str, object]]) -> None:
+    print_builds(rows)
+    print_serving(rows)
+
+
+def print_builds(rows: list[dict[str, object]]) -> None:
     steps = STEPS
-    print("### Release build (seconds per step, peak RSS)\n")
+    print("### Release build (seconds per step: wall clock / CPU time; peak RSS)\n")
     print("| triples | " + " | ".join(steps) + " | total | peak RSS MiB | time x per 10x data |")
-    print("|---" * (len(steps) + 5) + "|")
+    print("|---" * (len(steps) + 4) + "|")
     previous: tuple[int, float] | None = None
     for row in rows:
         build = row["build"]
-        times = build["steps"]  # type: ignore[index]
-        total = sum(times.values())
+        times, cpu = build["steps"], build.get("cpu", {})  # type: ignore[index, union-attr]
+        total, total_cpu = sum(times.values()), sum(cpu.values())
         growth = ""
         if previous is not None:
             decades = math.log10(row["triples"] / previous[0])  # type: ignore[operator]
-            growth = f"{(total / previous[1]) ** (1 / decades):.1f}"
-        previous = (row["triples"], total)  # type: ignore[assignment]
-        cells = " | ".join(f"{times.get(s, 0):.1f}" for s in steps)
+            growth = f"{(total_cpu / previous[1]) ** (1 / decades):.1f} (CPU)"
+        previous = (row["triples"], total_cpu)  # type: ignore[assignment]
+        cells = " | ".join(f"{times.get(s, 0):.1f} / {cpu.get(s, 0):.1f}" for s in steps)
         rss = build["peak_rss_mib"]  # type: ignore[index]
-        print(f"| {row['triples']:,} | {cells} | {total:.1f} | {rss:,.0f} | {growth} |")
+        print(f"| {row['triples']:,} | {cells} | {total:.1f} / {total_cpu:.1f} | {rss:,.0f} "
+              f"| {growth} |")  # fmt: skip
+    print("\n### Build after a one-article change (seconds: wall clock / CPU time)\n")
+    print("| triples | " + " | ".join(steps) + " | total |")
+    print("|---" * (len(steps) + 2) + "|")
+    for row in rows:
+        again = row["build"].get("incremental")  # type: ignore[union-attr]
+        if not again:
+            continue
+        times, cpu = again["steps"], again["cpu"]
+        cells = " | ".join(f"{times.get(s, 0):.1f} / {cpu.get(s, 0):.1f}" for s in steps)
+        print(f"| {row['triples']:,} | {cells} | "
+              f"{sum(times.values()):.1f} / {sum(cpu.values()):.1f} |")  # fmt: skip
+
+
+def print_serving(rows: list[dict[str, object]]) -> None:
     print("\n### Server start and latency of the competency-question mix (ms: median / p99)\n")
     print(
         "| triples | bomay start s | bomay HTTP | pyoxigraph in-process | rdflib-endpoint "
-        "| lookup: bomay HTTP | lookup: pyoxigraph | lookup: rdflib-endpoint |"
+        "| lookup: bomay HTTP | lookup: pyoxigraph | lookup: rdflib-endpoint "
+        "| 50 rows: bomay HTTP | 50 rows: pyoxigraph |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         cells = " | ".join(_pair(row, k) for k in (
             "bomay_latency", "oxigraph_latency", "peer_latency",
-            "bomay_lookup", "oxigraph_lookup", "peer_lookup",
+            "bomay_lookup", "oxigraph_lookup", "peer_lookup", "bomay_rows50", "oxigraph_rows50",
         ))  # fmt: skip
         print(f"| {row['triples']:,} | {row['start_s']:.2f} | {cells} |")
+    print("\n### Resource pages as HTML (ms: median / p99)\n")
+    print("| triples | " + " | ".join(PAGES) + " |")
+    print("|---" * (len(PAGES) + 1) + "|")
+    for row in rows:
+        pages = row.get("pages", {})
+        cells = " | ".join(
+            f"{ms(pages[n][0])} / {ms(pages[n][1])}" if n in pages else "n/a"
+            for n in PAGES  # type: ignore[index, operator]
+        )
+        print(f"| {row['triples']:,} | {cells} |")
     print("\n### HTTP throughput on the mix (requests/s; p50 / p99 ms; failed)\n")
     print(
         "| triples | connections | bomay | bare FastAPI+pyoxigraph | rdflib-endpoint "
@@ -329,6 +392,46 @@ def print_tables(rows: list[dict[str, object]]) -> None:
         print(f"| {row['triples']:,} | {name} | {size / 2**20:.1f} | {took:.2f} |")
 
 
+def print_targets(rows: list[dict[str, object]]) -> None:
+    """The targets of issue 17, each with the figure of this run."""
+    print("\n### Targets (this run)\n")
+    print("| triples | target | measured | met |\n|---|---|---|---|")
+
+    def line(row: dict[str, object], target: str, measured: str, met: bool) -> None:
+        print(f"| {row['triples']:,} | {target} | {measured} | {'yes' if met else 'no'} |")
+
+    for row in rows:
+        for name, http, local in (("lookup", "bomay_lookup", "oxigraph_lookup"),
+                                  ("50 rows", "bomay_rows50", "oxigraph_rows50")):  # fmt: skip
+            if http in row and local in row:
+                extra = (row[http][0] - row[local][0]) * 1000  # type: ignore[index]
+                line(row, f"{name}: HTTP median ≤ in-process + 1.5 ms", f"+{extra:.2f} ms",
+                     extra <= 1.5)  # fmt: skip
+        for c in (8, 32):
+            for key, goal in (("bare_tp", 0.9), ("peer_tp", 20.0)):
+                tp = row.get(key)
+                if tp and tp[c]["rps"]:  # type: ignore[index]
+                    ratio = row["bomay_tp"][c]["rps"] / tp[c]["rps"]  # type: ignore[index]
+                    peer = "bare FastAPI+pyoxigraph" if key == "bare_tp" else "rdflib-endpoint"
+                    line(row, f"mix at {c} connections ≥ {goal:g}x {peer}", f"{ratio:.2f}x",
+                         ratio >= goal)  # fmt: skip
+        start = float(row["start_s"])  # type: ignore[arg-type]
+        line(row, "start to first answer ≤ 1 s (at 1M)", f"{start:.2f} s", start <= 1)
+        for name, (median, _p99) in row.get("pages", {}).items():  # type: ignore[union-attr]
+            line(row, f"{name} page median ≤ 50 ms (at 100K)", f"{median * 1000:.1f} ms",
+                 median <= 0.05)  # fmt: skip
+        build = row["build"]
+        total = sum(build["steps"].values())  # type: ignore[index]
+        rss = build["peak_rss_mib"]  # type: ignore[index]
+        line(row, "full release ≤ 2 min, ≤ 3 GiB (at 1M)", f"{total:.0f} s, {rss:,.0f} MiB",
+             total <= 120 and rss <= 3072)  # fmt: skip
+        again = build.get("incremental")  # type: ignore[union-attr]
+        if again:
+            took = sum(again["steps"].values())
+            line(row, "build after a one-article change ≤ 5 s (real data)", f"{took:.1f} s",
+                 took <= 5)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -337,14 +440,31 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8, help="time budget per load run")
     parser.add_argument("--no-peer", action="store_true", help="skip rdflib-endpoint")
     parser.add_argument("--peer-timeout-s", type=float, default=20, help="per request")
+    parser.add_argument("--real", action="store_true", help="build data/ too (build only)")
     args = parser.parse_args()
     sizes = [*args.sizes, *([1_000_000] if args.large else [])]
     rows = []
+    if args.real:
+        print("\n## the project's own data", file=sys.stderr, flush=True)
+        dist, built = build_release(0)
+        manifest = json.loads((dist / "current" / "manifest.json").read_text(encoding="utf-8"))
+        real = {"size": 0, "triples": manifest["triples"], "build": built, "real": True}
     for size in sizes:
         rows.append(bench_size(size, args, peer=not args.no_peer and size <= 100_000))
         (WORK / f"row-{size}.json").write_text(json.dumps(rows[-1], default=str))
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}\n")
     print_tables(rows)
+    if args.real:
+        print("\n### The project's own data (data/), built the same way\n")
+        print_builds([real])
+    print_targets(rows)
+    if args.real:
+        full = sum(real["build"]["steps"].values())  # type: ignore[index]
+        again = sum(real["build"]["incremental"]["steps"].values())  # type: ignore[index]
+        triples = f"{real['triples']:,} (data/)"
+        print(f"| {triples} | full build ≤ 30 s | {full:.1f} s | {'yes' if full <= 30 else 'no'} |")
+        print(f"| {triples} | build after a one-article change ≤ 5 s | {again:.1f} s "
+              f"| {'yes' if again <= 5 else 'no'} |")  # fmt: skip
     (WORK / "last-run.json").write_text(json.dumps(rows, indent=1, default=str))
 
 

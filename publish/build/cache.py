@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,37 @@ class Delta:
         store.extend(ox.Quad(n, MARK, MARK, AFFECTED) for n in nodes)
         return len(nodes)
 
+    def apply(self, store: ox.Store) -> None:
+        """Change a store that holds the last good build (its quads and their merge) into
+        one that holds this build: the changed units' quads out, their new ones in, and the
+        merge kept (a triple leaves the default graph when no named graph states it)."""
+        for quad in self.removed:
+            store.remove(quad)
+        store.extend(self.added)
+        default = ox.DefaultGraph()
+        for q in self.removed:
+            named = (
+                other
+                for other in store.quads_for_pattern(q.subject, q.predicate, q.object)
+                if not isinstance(other.graph_name, ox.DefaultGraph)
+            )
+            if next(named, None) is None:
+                store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.added)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A copy of a RocksDB store: its table files linked (the engine never changes one in
+    place, and writes new ones), the rest copied, so the copy costs little at any size."""
+
+    def link_or_copy(src: str, dst: str) -> None:
+        if src.endswith(".sst"):
+            os.link(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link_or_copy)
+
 
 #: where ``Delta.mark`` marks nodes in the validation store (removed after validation)
 AFFECTED = ox.NamedNode("urn:x-bomay:affected")
@@ -198,13 +230,24 @@ class BuildCache:
                 delta.added += new.quads
         return delta
 
-    def save(self, key: str, units: Sequence[Unit]) -> None:
-        """Record a build that passed validation, and drop units no state names."""
+    def base(self, key: str, releases: Path) -> Path | None:
+        """The release whose store holds the last good build of ``key``, if it is still
+        there (an incremental build copies that store and changes what changed)."""
+        state = self.state()
+        name = state.get("release")
+        if state.get("key") != key or not isinstance(name, str) or "/" in name:
+            return None
+        folder = releases / name
+        return folder if (folder / "store").is_dir() else None
+
+    def save(self, key: str, units: Sequence[Unit], release: str) -> None:
+        """Record a build that passed validation (written as ``release``), and drop units
+        no state names."""
         keep = {f"{u.sha}.nq" for u in units}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{STATE}.{os.getpid()}"
-            state = {"key": key, "units": {u.name: u.sha for u in units}}
+            state = {"key": key, "release": release, "units": {u.name: u.sha for u in units}}
             tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
             tmp.replace(self.folder / STATE)
             for unit in units:  # generated units are kept only now, for the next delta

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import crosswalk
-from publish.build.cache import BuildCache, Unit, generated, inputs_key
+from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.derive import derive
 from publish.build.describe import Context, FileFacts, describe
 from publish.build.dumps import Dump, write_dataset_dumps, write_ontology_dumps
@@ -82,6 +82,7 @@ class Checked:
     key: str  # of the inputs besides the data files (cache.inputs_key)
     units: list[Unit]  # the quads again, by file or generated graph, for the build cache
     store: ox.Store  # in memory: the quads and their merge, as validated
+    delta: Delta | None  # the change since the last good build, if of the same inputs
 
 
 def check(settings: Settings, step: Step = lambda _: None) -> Checked:
@@ -121,7 +122,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta)
     if not report.conforms:
         raise ValidationFailedError(report)
-    return Checked(quads, loaded, report, reference, key, units, store)
+    return Checked(quads, loaded, report, reference, key, units, store, delta)
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
@@ -152,7 +153,7 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(releases, keep={final.name, previous.name}, count=settings.keep_releases)
-    BuildCache(settings).save(checked.key, checked.units)
+    BuildCache(settings).save(checked.key, checked.units, final.name)
     return final
 
 
@@ -185,10 +186,7 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     )
     checked.report.graph.serialize(folder / REPORT, format="turtle")
     step("store")
-    store = ox.Store(str(folder / "store"))
-    store.bulk_extend(checked.store)  # the validated quads and their merge
-    store.flush()
-    store.optimize()
+    store = _store(folder / "store", checked, settings)
     stats = compute(store, iris.vocab)
     used = term_examples(store, iris.vocab)
     context = _context(store, iris, checked)
@@ -228,6 +226,23 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     write_store_sums(folder)
     return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
+
+
+def _store(path: Path, checked: Checked, settings: Settings) -> ox.Store:
+    """The release's store: after a change, a copy of the last good build's store with the
+    change applied (a few thousand quads, not the whole release); else built whole."""
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    if checked.delta is not None and base is not None:
+        copy_store(base / "store", path)
+        store = ox.Store(str(path))
+        checked.delta.apply(store)
+        store.flush()
+        return store
+    store = ox.Store(str(path))
+    store.bulk_extend(checked.store)  # the validated quads and their merge
+    store.flush()
+    store.optimize()
+    return store
 
 
 def with_merge(store: ox.Store, quads: list[ox.Quad]) -> ox.Store:

@@ -74,13 +74,14 @@ def label_in(node: str, var: str, lang: str) -> str:
 
 def statements_query(iri: str, lang: str = "vi") -> str:
     """Every statement about ``iri`` with its graph, the labels of the property and value,
-    and, for a quote, its words and article."""
+    and, for a quote, its words and article (one OPTIONAL each: pyoxigraph joined a
+    two-pattern OPTIONAL with every quote of the release, 90 ms a page at 100K triples)."""
     return f"""SELECT ?p ?o ?g ?plabel ?olabel ?quote ?article WHERE {{
   GRAPH ?g {{ <{iri}> ?p ?o }}
   {label_in("?p", "plabel", lang)}
   {label_in("?o", "olabel", lang)}
-  OPTIONAL {{ ?o <http://www.w3.org/ns/oa#exact> ?quote ;
-                 <http://www.w3.org/ns/prov#wasQuotedFrom> ?article }}
+  OPTIONAL {{ ?o <http://www.w3.org/ns/oa#exact> ?quote }}
+  OPTIONAL {{ ?o <http://www.w3.org/ns/prov#wasQuotedFrom> ?article }}
 }} ORDER BY ?p ?g"""
 
 
