@@ -29,6 +29,7 @@ from publish.serve.app import create_app
 from publish.serve.workers import start_fork_server
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
+from publish.w3id import htaccess, is_local
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 out = Console(soft_wrap=True)
@@ -73,13 +74,9 @@ def project(
         os.chdir(directory)  # like git -C and make -C: every relative path starts there
 
 
-def _settings(release_dir: Path | None = None, base_iri: str | None = None) -> Settings:
-    overrides: dict[str, object] = {}
-    if release_dir is not None:
-        overrides["release_dir"] = release_dir
-    if base_iri is not None:
-        overrides["base_iri"] = base_iri
-    return Settings(**overrides)  # type: ignore[arg-type]
+def _settings(**options: object) -> Settings:
+    """The settings, with the options given on the command line (None: not given)."""
+    return Settings(**{k: v for k, v in options.items() if v is not None})  # type: ignore[arg-type]
 
 
 def _run_steps(settings: Settings, action: str) -> object:
@@ -120,7 +117,7 @@ def build_cmd(
     report_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
 ) -> None:
     """Validate ontology/, data/ and shapes/ and switch in a new release."""
-    settings = _settings(release_dir, base_iri)
+    settings = _settings(release_dir=release_dir, base_iri=base_iri)
     try:
         folder = _run_steps(settings, "build")
     except ValidationFailedError as failure:
@@ -128,6 +125,9 @@ def build_cmd(
         err.print(f"[bold red]build failed[/]: {failure}; the previous release is unchanged")
         raise typer.Exit(1) from failure
     err.print(f"release [bold]{Path(str(folder)).name}[/] is current ({settings.current_release})")
+    if is_local(settings.public_url):
+        err.print(f"note: its catalogue names {settings.public_url}; to publish it, set "
+                  "BOMAY_PUBLIC_URL (or public_url in bomay.toml) and build again")  # fmt: skip
 
 
 @app.command(name="validate")
@@ -162,7 +162,7 @@ def query(
         raise typer.Exit(2)
     text = file.read_text(encoding="utf-8") if file is not None else str(sparql)
     try:
-        release = open_release(_settings(release_dir))
+        release = open_release(_settings(release_dir=release_dir))
         result = release.store.query(text)
     except NoReleaseError as error:
         err.print(f"[bold red]error[/]: {error}")
@@ -212,10 +212,7 @@ def serve(
     release_dir: ReleaseDir = None,
 ) -> None:
     """Serve the current release: SPARQL endpoint, service description, health, metrics."""
-    settings = _settings(release_dir)
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
-    if overrides:
-        settings = settings.model_copy(update=overrides)
+    settings = _settings(release_dir=release_dir, host=host, port=port)
     if "public_url" not in settings.model_fields_set:  # advertise where it really listens
         public = f"http://{settings.host}:{settings.port}/"
         settings = settings.model_copy(update={"public_url": public})
@@ -247,7 +244,7 @@ def _verified(settings: Settings) -> Path:
 @app.command(name="verify")
 def verify_cmd(release_dir: ReleaseDir = None) -> None:
     """Check every file of the current release against its checksums."""
-    folder = _verified(_settings(release_dir).model_copy(update={"verify_release": True}))
+    folder = _verified(_settings(release_dir=release_dir, verify_release=True))
     err.print(f"[green]release {folder.name} is intact[/]")
 
 
@@ -262,7 +259,7 @@ def load_remote(
 
     The user and password come from BOMAY_REMOTE_USER and BOMAY_REMOTE_PASSWORD.
     """
-    settings = _settings(release_dir)
+    settings = _settings(release_dir=release_dir)
     target = graph_store or settings.remote_graph_store
     if target is None:
         err.print("[bold red]error[/]: give --graph-store or set BOMAY_REMOTE_GRAPH_STORE")
@@ -288,7 +285,7 @@ def load_remote(
 def stats(release_dir: ReleaseDir = None) -> None:
     """Counts per named graph, per class and per source article of the current release."""
     try:
-        release = open_release(_settings(release_dir))
+        release = open_release(_settings(release_dir=release_dir))
     except NoReleaseError as error:
         err.print(f"[bold red]error[/]: {error}")
         raise typer.Exit(2) from error
@@ -303,6 +300,20 @@ def stats(release_dir: ReleaseDir = None) -> None:
         for row in rows:
             table.add_row(*(str(v) for v in row.values()))
         out.print(table)
+
+
+@app.command()
+def w3id(
+    public_url: Annotated[
+        str | None, typer.Option(help="Where the service runs (default: BOMAY_PUBLIC_URL)")
+    ] = None,
+    base_iri: BaseIri = None,
+) -> None:
+    """Print the redirect rules (.htaccess for w3id.org) from the base IRI to the service."""
+    settings = _settings(public_url=public_url, base_iri=base_iri)
+    if is_local(settings.public_url):
+        err.print(f"note: {settings.public_url} is this machine: give --public-url")
+    sys.stdout.write(htaccess(settings))
 
 
 if __name__ == "__main__":  # pragma: no cover

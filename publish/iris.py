@@ -49,6 +49,19 @@ class Iris:
     def vocab(self) -> str:
         return f"{self.base}def#"
 
+    @property
+    def dataset(self) -> str:
+        """The dataset: what the catalogue describes and every resource is ``void:inDataset``."""
+        return self.resource("dataset/bomay")
+
+    def about_dataset(self, path: str) -> str:
+        """A part of the dataset's description: ``about_dataset("catalogue")``."""
+        return f"{self.dataset}/{path}"
+
+    def is_inference(self, graph: str) -> bool:
+        """Whether ``graph`` holds an inference (kept out of the plain-fact dumps)."""
+        return graph.startswith(self.graph("inference/"))
+
     def graph(self, name: str) -> str:
         """``graph("article-000")`` → ``{base}graph/article-000``."""
         return f"{self.base}graph/{name}"

@@ -90,14 +90,17 @@ class RemoteStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         if _EXTENSIONS.search(_unescape(sparql)):
             raise ValueError("engine-specific functions (bif:, sql:) are not allowed")
         try:  # a syntax check only: pyoxigraph evaluates lazily, and the store is empty
-            parsed = ox.Store().query(sparql)
+            parsed = ox.Store().query(sparql, base_iri=base_iri)
         except RuntimeError as error:  # e.g. a function pyoxigraph does not know: refuse it
             raise ValueError(str(error)) from error
-        params = {"query": [sparql]}
+        # the engine resolves relative IRIs against the same base (a BASE of the query's
+        # own, after this one, still wins)
+        params = {"query": [f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql]}
         if default_graphs is not None or named_graphs is not None:
             dataset = self._dataset(default_graphs or (), named_graphs or ())
             if dataset is None:  # no graph of the release: the empty dataset's answer

@@ -67,6 +67,14 @@ class ProjectFile(PydanticBaseSettingsSource):
         return values
 
 
+def _in_project(folder: str, description: str) -> Any:
+    """A folder setting whose default is ``folder`` in the project directory."""
+    return Field(
+        default_factory=lambda data: data["project_dir"] / folder,
+        description=f"{description} (default: {folder}/ in the project directory)",
+    )
+
+
 class Settings(BaseSettings):
     """Configuration of a bomay build and service."""
 
@@ -88,26 +96,11 @@ class Settings(BaseSettings):
         description="The project directory; the folders below default to folders in it",
     )
     base_iri: str = Field(CANONICAL_BASE, description="Base of every IRI bomay mints")
-    ontology_dir: Path = Field(
-        default_factory=lambda data: data["project_dir"] / "ontology",
-        description="OWL ontology, SKOS files and derivation rules (default: ontology/)",
-    )
-    data_dir: Path = Field(
-        default_factory=lambda data: data["project_dir"] / "data",
-        description="Turtle/TriG data files (default: data/)",
-    )
-    shapes_dir: Path = Field(
-        default_factory=lambda data: data["project_dir"] / "shapes",
-        description="SHACL shapes (default: shapes/)",
-    )
-    sources_dir: Path = Field(
-        default_factory=lambda data: data["project_dir"] / "sources",
-        description="The source articles (default: sources/)",
-    )
-    queries_dir: Path = Field(
-        default_factory=lambda data: data["project_dir"] / "queries",
-        description="Example SPARQL queries shown besides the built-in ones (default: queries/)",
-    )
+    ontology_dir: Path = _in_project("ontology", "OWL ontology, SKOS files and derivation rules")
+    data_dir: Path = _in_project("data", "Turtle/TriG data files")
+    shapes_dir: Path = _in_project("shapes", "SHACL shapes")
+    sources_dir: Path = _in_project("sources", "The source articles")
+    queries_dir: Path = _in_project("queries", "Example SPARQL queries, besides the built-in ones")
     max_data_file_bytes: int = Field(
         64 << 20, gt=0, description="Largest data or ontology file a build reads"
     )
@@ -117,10 +110,7 @@ class Settings(BaseSettings):
         "named (the units the data name, their neighbours and 2025 successors: for tests that "
         "break data on purpose and need no national release)",
     )
-    release_dir: Path = Field(
-        default_factory=lambda data: data["project_dir"] / "dist",
-        description="Where releases are written (default: dist/)",
-    )
+    release_dir: Path = _in_project("dist", "Where releases are written")
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"
     )
@@ -258,6 +248,13 @@ class Settings(BaseSettings):
         if epoch:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
         return dt.datetime.now(tz=dt.UTC).date()
+
+    def now(self) -> dt.datetime:
+        """The time a build records: SOURCE_DATE_EPOCH when set (reproducible builds)."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return dt.datetime.now(tz=dt.UTC)
 
     @property
     def current_release(self) -> Path:

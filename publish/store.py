@@ -39,6 +39,7 @@ class SparqlStore(Protocol):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult: ...
 
 
@@ -54,6 +55,7 @@ class OxigraphStore:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         # without FROM, the store's own default graph: the merge of every named graph, built
         # as a set at release time (see build.release.merged_default_graph)
@@ -63,6 +65,7 @@ class OxigraphStore:
             if default_graphs is None
             else [ox.NamedNode(g) for g in default_graphs],
             named_graphs=None if named_graphs is None else [ox.NamedNode(g) for g in named_graphs],
+            base_iri=base_iri,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gzip
 import importlib.metadata
 import os
 import shutil
@@ -42,11 +43,14 @@ def pytest_report_header() -> list[str]:
 @pytest.fixture(scope="session", autouse=True)
 def _no_bomay_environment() -> Iterator[None]:
     """The suite sets every setting it needs itself: a BOMAY_* variable in the shell that
-    runs it (or SOURCE_DATE_EPOCH) must not change what a test sees."""
+    runs it must not change what a test sees."""
     with pytest.MonkeyPatch.context() as patch:
         for name in list(os.environ):
-            if name.startswith("BOMAY_") or name == "SOURCE_DATE_EPOCH":
+            if name.startswith("BOMAY_"):
                 patch.delenv(name)
+        # every build records its time: the suite's builds are reproducible, as CI's are
+        epoch = dt.datetime.combine(RELEASE_DATE, dt.time(), tzinfo=dt.UTC).timestamp()
+        patch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
         yield
 
 
@@ -158,6 +162,30 @@ def server_env(settings: Settings) -> dict[str, str]:
         "BOMAY_QUERY_TIME_PER_MINUTE_S": "0",  # the suite is one busy client; see test_abuse.py
         "BOMAY_MAX_QUERIES_PER_CLIENT": "0",  # likewise; see test_fairness.py
     }
+
+
+#: the release's RDF files, and how to read them
+MINTING_FILES = {
+    "bomay.nq.gz": ox.RdfFormat.N_QUADS,
+    "description.ttl": ox.RdfFormat.TURTLE,
+    "validation-report.ttl": ox.RdfFormat.TURTLE,
+    "dcat-ap-report.ttl": ox.RdfFormat.TURTLE,
+}
+
+
+def minted(folder: Path, base: str) -> set[str]:
+    """Every IRI under ``base`` that the release's files name (fragments stripped)."""
+    found: set[str] = set()
+    for name, fmt in MINTING_FILES.items():
+        data = (folder / name).read_bytes()
+        for statement in ox.parse(gzip.decompress(data) if name.endswith(".gz") else data,
+                                  format=fmt):  # fmt: skip
+            terms = (statement.subject, statement.predicate, statement.object,
+                     getattr(statement, "graph_name", None))  # fmt: skip
+            for term in terms:
+                if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+                    found.add(term.value.split("#", 1)[0])
+    return found
 
 
 class Canary:

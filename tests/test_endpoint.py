@@ -111,6 +111,31 @@ def test_protocol_errors_get(server: str, request_kwargs: dict, status: int, wor
     assert "Traceback" not in response.text
 
 
+def test_relative_iris_resolve_against_the_base(server: str) -> None:
+    """The W3C protocol test's query, and a relative IRI that names a resource."""
+    construct = get(server, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert construct.status_code == 200, construct.text
+    triples = list(ox.parse(construct.content, format=ox.RdfFormat.N_TRIPLES))
+    base = "https://w3id.org/bomay/"
+    assert [(t.subject.value, t.predicate.value) for t in triples] == [(base + "s", base + "p")]
+    query = (
+        "SELECT ?l WHERE { <id/agency/hai-phong/an-lao/van-phong-huyen> ?p ?l "
+        "FILTER(?l = 'Văn phòng huyện An Lão'@vi) }"
+    )
+    rows = get(server, query).json()["results"]["bindings"]
+    assert rows and rows[0]["l"]["value"] == "Văn phòng huyện An Lão"
+    assert get(server, "BASE <http://example.org/> ASK { <s> ?p ?o }").json()["boolean"] is False
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_a_dataset_without_a_query_is_refused(server: str, parameter: str) -> None:
+    graph = "https://w3id.org/bomay/graph/article-000"
+    response = httpx.get(f"{server}/sparql", params={parameter: graph}, timeout=30)
+    assert response.status_code == 400 and "no query" in response.text
+    described = httpx.get(f"{server}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert described.status_code == 200  # without any parameter: the service description
+
+
 def test_protocol_errors_post(server: str) -> None:
     missing = httpx.post(f"{server}/sparql", data={"format": "json"}, timeout=30)
     assert missing.status_code == 400 and "no query" in missing.text

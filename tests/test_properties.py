@@ -71,7 +71,7 @@ def test_slugs_are_safe_path_segments_and_stable(text: str) -> None:
     assert slugify(slug) == slug
     assert slugify(unicodedata.normalize("NFD", text)) == slug
     if slug:
-        assert SLUG_PATH.fullmatch(f"agency/{slug}/{slug}")
+        assert SLUG_PATH.fullmatch(f"id/agency/{slug}/{slug}")
 
 
 @given(text=words)

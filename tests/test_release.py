@@ -18,7 +18,18 @@ from publish.build.release import CHECKSUMS, build
 from publish.settings import Settings
 from publish.store import NoReleaseError, Release, open_release
 
-DUMPS = ("bomay.trig", "bomay.nq.gz", "bomay.ttl.gz", "bomay.nt.gz", "bomay.jsonld")
+DUMPS = (
+    "bomay.trig",
+    "bomay.nq.gz",
+    "bomay.ttl.gz",
+    "bomay.nt.gz",
+    "bomay.jsonld",
+    "inferences.trig",
+)
+ID = "https://w3id.org/bomay/id/"
+DATASET = f"{ID}dataset/bomay"
+LICENSE = "http://purl.org/dc/terms/license"
+INFERENCE = "https://w3id.org/bomay/graph/inference/"
 
 
 def test_release_holds_every_file(release: Release) -> None:
@@ -29,6 +40,7 @@ def test_release_holds_every_file(release: Release) -> None:
         "ontology.jsonld",
         "description.ttl",
         "validation-report.ttl",
+        "dcat-ap-report.ttl",
         "manifest.json",
         CHECKSUMS,
         "store",
@@ -48,29 +60,64 @@ def test_checksums_match_files(release: Release) -> None:
         assert hashlib.sha256((release.folder / name).read_bytes()).hexdigest() == digest, name
 
 
+def read(release: Release, name: str) -> list[ox.Quad] | list[ox.Triple]:
+    data = (release.folder / name).read_bytes()
+    fmt = ox.RdfFormat.from_extension(name.removesuffix(".gz").rsplit(".", 1)[1])
+    assert fmt is not None
+    return list(ox.parse(gzip.decompress(data) if name.endswith(".gz") else data, format=fmt))
+
+
 def test_dumps_agree_with_each_other(release: Release) -> None:
-    """Every dump parses and holds the same data: quads with graphs, triples as the union."""
-    quads = list(
-        ox.parse(
-            gzip.decompress((release.folder / "bomay.nq.gz").read_bytes()),
-            format=ox.RdfFormat.N_QUADS,
-        )
-    )
-    trig = list(ox.parse(path=str(release.folder / "bomay.trig"), format=ox.RdfFormat.TRIG))
-    assert len(quads) == len(trig) == release.manifest["quads"]
-    union = {(q.subject, q.predicate, q.object) for q in quads}
-    for name, fmt in (
-        ("bomay.ttl.gz", ox.RdfFormat.TURTLE),
-        ("bomay.nt.gz", ox.RdfFormat.N_TRIPLES),
-    ):
-        triples = list(ox.parse(gzip.decompress((release.folder / name).read_bytes()), format=fmt))
-        assert len(triples) == len(union) == release.manifest["triples"], name
+    """Every dump parses and holds the same data: quads with every graph; the facts without
+    the inferences as one graph; the inferences apart."""
+    quads = read(release, "bomay.nq.gz")
+    assert len(quads) == len(read(release, "bomay.trig")) == release.manifest["quads"]
+    assert len({(q.subject, q.predicate, q.object) for q in quads}) == release.manifest["triples"]
+    inferred = [q for q in quads if q.graph_name.value.startswith(INFERENCE)]  # type: ignore[union-attr]
+    facts = {(q.subject, q.predicate, q.object) for q in quads if q not in inferred}
+    for name in ("bomay.ttl.gz", "bomay.nt.gz"):
+        assert {(t.subject, t.predicate, t.object) for t in read(release, name)} == facts, name
     jsonld = rdflib.Graph().parse(release.folder / "bomay.jsonld", format="json-ld")
-    assert len(jsonld) == len(union)
+    assert len(jsonld) == len(facts)
+    inferences = read(release, "inferences.trig")
+    assert {q for q in inferences if q.graph_name.value.startswith(INFERENCE)} == set(inferred)  # type: ignore[union-attr]
     graphs = {q.graph_name.value for q in quads}
     assert "https://w3id.org/bomay/graph/article-000" in graphs
     assert "https://w3id.org/bomay/graph/inference/i-01" in graphs
     assert "https://w3id.org/bomay/graph/derived" in graphs
+
+
+def test_an_inference_is_not_a_plain_fact(release: Release) -> None:
+    """Article 001's province is Đắk Nông by inference I.03 (moderate confidence): the link
+    is in the inference's graph and the inferences dump, never in the plain-fact dumps."""
+    same_as = "http://www.w3.org/2002/07/owl#sameAs"
+    province = f"{ID}place/tinh-bai-viet-001"
+
+    def links(name: str) -> set[str]:
+        return {t.object.value for t in read(release, name)
+                if t.subject.value == province and t.predicate.value == same_as}  # fmt: skip
+
+    assert links("inferences.trig") == {f"{ID}place/dak-nong"}
+    assert links("bomay.nq.gz") == {f"{ID}place/dak-nong"}
+    for name in ("bomay.ttl.gz", "bomay.nt.gz"):
+        assert links(name) == set(), name
+
+
+@pytest.mark.parametrize("name", [*DUMPS, "ontology.ttl", "ontology.jsonld"])
+def test_each_dump_states_its_licence(release: Release, name: str) -> None:
+    subject = "https://w3id.org/bomay/def" if name.startswith("ontology") else DATASET
+    licences = {t.object.value for t in read(release, name)
+                if t.subject.value == subject and t.predicate.value == LICENSE}  # fmt: skip
+    assert licences == {"https://creativecommons.org/licenses/by/4.0/"}
+
+
+def test_every_quote_carries_its_rights(release: Release) -> None:
+    quads = read(release, "bomay.nq.gz")
+    quotes = {q.subject for q in quads if q.predicate.value == "http://www.w3.org/ns/oa#exact"}
+    rights = {q.subject: q.object.value for q in quads
+              if q.predicate.value == "http://purl.org/dc/terms/rights"}  # fmt: skip
+    assert len(quotes) > 100
+    assert {rights.get(quote) for quote in quotes} == {f"{ID}rights/press-quotation"}
 
 
 def test_ontology_dump_is_the_ontology_alone(release: Release) -> None:
@@ -93,17 +140,22 @@ def test_description_lists_distributions_with_size_and_checksum(release: Release
     distributions = list(g.objects(dataset, DCAT.distribution))
     # + ontology.ttl, ontology.jsonld, the SHACL report and the three crosswalk files
     assert len(distributions) == len(DUMPS) + 3 + 3
+    assert len(distributions) == len(release.manifest["files"])
     sums = dict(
         reversed(line.split("  ")) for line in (release.folder / CHECKSUMS).read_text().splitlines()
     )
     spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    version = release.manifest["version"]
     for dist in distributions:
-        name = str(dist).rsplit("/", 1)[-1]
+        url = str(g.value(dist, DCAT.downloadURL))
+        assert f"/releases/{version}/" in url  # versioned: the file of this release, for good
+        name = url.rsplit("/", 1)[-1]
         assert g.value(dist, DCAT.byteSize).toPython() == (release.folder / name).stat().st_size
         assert str(g.value(g.value(dist, spdx.checksum), spdx.checksumValue)) == sums[name]
     linksets = set(g.subjects(rdflib.RDF.type, VOID.Linkset))
-    subsets = [s for s in g.objects(dataset, VOID.subset) if s not in linksets]
-    assert len(subsets) == len(release.manifest["stats"]["graphs"])
+    subsets = {str(s) for s in g.objects(dataset, VOID.subset) if s not in linksets}
+    catalogue = "https://w3id.org/bomay/graph/catalogue"  # the description: not a subset
+    assert subsets == {row["g"] for row in release.manifest["stats"]["graphs"]} - {catalogue}
 
 
 def test_the_default_graph_holds_each_triple_once(release: Release) -> None:
@@ -176,6 +228,22 @@ def test_rebuild_with_changed_data_switches_release(project_copy: Path, tmp_path
     assert second != first
     assert settings.current_release.resolve() == second
     assert first.exists()  # kept (keep_releases) for rollback
+    # the new release names the one before it and says what changed, statement by statement
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["previous"] == first.name and manifest["version"] == second.name
+    added = gzip.decompress((second / "changes-added.nq.gz").read_bytes()).decode()
+    removed = gzip.decompress((second / "changes-removed.nq.gz").read_bytes()).decode()
+    assert added.count("\n") == removed.count("\n") == 1
+    assert '"0.1.1" <https://w3id.org/bomay/graph/ontology>' in added
+    assert '"0.1.0" <https://w3id.org/bomay/graph/ontology>' in removed
+    description = rdflib.Graph().parse(second / "description.ttl")
+    dataset = rdflib.URIRef(DATASET)
+    dcat3 = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    assert str(description.value(dataset, dcat3.version)) == second.name
+    previous = description.value(dataset, dcat3.previousVersion)
+    assert str(description.value(previous, dcat3.version)) == first.name
+    # nothing changed: no new release
+    assert build(settings) == second and settings.current_release.resolve() == second
 
 
 def test_base_iri_is_configurable(tmp_path: Path) -> None:

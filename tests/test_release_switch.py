@@ -61,3 +61,14 @@ def test_a_new_release_is_served_without_restart_or_dropped_requests(
         served = httpx.get(f"{url}/dumps/SHA256SUMS", timeout=30).text
         assert served == (new / "SHA256SUMS").read_text()
         assert httpx.get(f"{url}/health", timeout=30).json()["release"] == new.name
+        # the catalogue's versioned URLs: the old release's files while it is kept
+        for release_id, folder in ((old.name, old), (new.name, new)):
+            trig = httpx.get(f"{url}/releases/{release_id}/bomay.trig", timeout=30)
+            assert trig.status_code == 200 and trig.content == (folder / "bomay.trig").read_bytes()
+        assert httpx.get(f"{url}/releases/{old.name}/store", timeout=30).status_code == 404
+        assert httpx.get(f"{url}/releases/2000-01-01-0123456789ab/bomay.trig").status_code == 404
+        # what changed, in words: the ontology's version, on the ontology's resource
+        changes = httpx.get(f"{url}/changes", params={"lang": "en"}, timeout=30).text
+        assert f"Since release <code>{old.name}</code>" in changes
+        assert "1 statements added, 1 statements removed" in changes
+        assert 'href="/def"' in changes and "The bomay ontology" in changes

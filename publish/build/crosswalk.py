@@ -175,11 +175,22 @@ def write(cw: Crosswalk, folder: Path) -> list[Dump]:
     (folder / COMMUNES_JSON).write_text(text + "\n", encoding="utf-8")
     (folder / PROVINCES).write_bytes(_csv(PROVINCE_COLUMNS, province_rows(cw)))
     return [
-        Dump(COMMUNES, "text/csv", "Crosswalk of communes, before and after 1 July 2025 (CSV)"),
         Dump(
-            COMMUNES_JSON,
-            "application/json",
-            "Crosswalk of communes, before and after 1 July 2025, every successor (JSON)",
+            COMMUNES, "text/csv", "Crosswalk of communes, before and after 1 July 2025 (CSV)",
+            description="One row per commune of the 63-province structure: old code and names, "
+            "the change, the new code and names, the event (docs/DATA.md)",
+            file_type="CSV",
         ),
-        Dump(PROVINCES, "text/csv", "Crosswalk of the 63 provinces to the 34 (CSV)"),
-    ]
+        Dump(
+            COMMUNES_JSON, "application/json",
+            "Crosswalk of communes, before and after 1 July 2025, every successor (JSON)",
+            description="The same rows with every successor of a divided commune spelled out",
+            file_type="JSON",
+        ),
+        Dump(
+            PROVINCES, "text/csv", "Crosswalk of the 63 provinces to the 34 (CSV)",
+            description="One row per province of the 63-province structure, with its ISO "
+            "3166-2 code and the province it became part of",
+            file_type="CSV",
+        ),
+    ]  # fmt: skip

@@ -7,34 +7,49 @@ N-Triples/N-Quads lines are sorted, so that a rebuild of the same data gives the
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
-from publish.rdf import PREFIXES, serialize
+from publish.rdf import serialize
+
+InferenceTest = Callable[[ox.NamedNode | ox.BlankNode | ox.DefaultGraph], bool]
 
 
 @dataclass(frozen=True)
 class Dump:
-    """One downloadable file of the release."""
+    """One downloadable file of the release, with what its catalogue entry says of it."""
 
     name: str
     media_type: str
     title: str
     encoding: str | None = None  # "gzip" for compressed files
+    description: str = ""
+    file_type: str | None = None  # the EU file-type authority's code (DCAT-AP dct:format)
+
+
+def write_graph(graph: rdflib.Graph, path: Path, prefixes: dict[str, str]) -> None:
+    """An rdflib graph (description, reports) as Turtle, blank nodes canonical (RDFC-1.0)
+    as in the dumps: rdflib's own writer labels and orders them differently on every run."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object)
+                         for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))  # fmt: skip
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    path.write_bytes(serialize(union(dataset), ox.RdfFormat.TURTLE, prefixes))
 
 
 def union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
 
 
-def _sorted_lines(data: bytes) -> bytes:
+def sorted_lines(data: bytes) -> bytes:
     return b"".join(sorted(set(data.splitlines(keepends=True))))
 
 
-def _write(path: Path, data: bytes, *, compress: bool) -> None:
+def write(path: Path, data: bytes, *, compress: bool) -> None:
     if compress:
         # mtime=0 and no file name in the header keep the gzip bytes reproducible; level 6
         # is twice as fast as 9 for 3 % more bytes
@@ -47,51 +62,72 @@ def _write(path: Path, data: bytes, *, compress: bool) -> None:
         path.write_bytes(data)
 
 
-def write_dataset_dumps(quads: list[ox.Quad], folder: Path, prefixes: dict[str, str]) -> list[Dump]:
-    triples = union(quads)
-    nquads = _sorted_lines(serialize(quads, ox.RdfFormat.N_QUADS))
-    ntriples = _sorted_lines(serialize(triples, ox.RdfFormat.N_TRIPLES))
+FACTS = (
+    "Stated, reference and derived facts, with the licence; without the inference graphs, "
+    "which are in inferences.trig"
+)
+EVERY_GRAPH = "Every named graph of the release, inferences included, each statement in its graph"
+
+
+def write_dataset_dumps(
+    quads: list[ox.Quad],
+    folder: Path,
+    prefixes: dict[str, str],
+    is_inference: InferenceTest,
+    licence: list[ox.Quad],
+) -> list[Dump]:
+    """The whole dataset with its graphs, the facts without inferences as one graph, and the
+    inferences apart, each with ``licence`` (the dataset's licence statement)."""
+    facts = union(q for q in quads if not is_inference(q.graph_name))
+    inferences = [q for q in quads if is_inference(q.graph_name)] + licence
     outputs: list[tuple[Dump, bytes]] = [
         (
-            Dump("bomay.trig", "application/trig", "Dataset with named graphs (TriG)"),
+            Dump("bomay.trig", "application/trig", "Dataset with named graphs (TriG)",
+                 description=EVERY_GRAPH, file_type="RDF_TRIG"),
             serialize(quads, ox.RdfFormat.TRIG, prefixes),
         ),
         (
-            Dump(
-                "bomay.nq.gz",
-                "application/n-quads",
-                "Dataset with named graphs (N-Quads, gzip)",
-                "gzip",
-            ),
-            nquads,
+            Dump("bomay.nq.gz", "application/n-quads", "Dataset with named graphs (N-Quads, gzip)",
+                 "gzip", EVERY_GRAPH, "RDF_N_QUADS"),
+            sorted_lines(serialize(quads, ox.RdfFormat.N_QUADS)),
         ),
         (
-            Dump("bomay.ttl.gz", "text/turtle", "Union of all graphs (Turtle, gzip)", "gzip"),
-            serialize(triples, ox.RdfFormat.TURTLE, prefixes),
+            Dump("bomay.ttl.gz", "text/turtle", "Facts without inferences (Turtle, gzip)",
+                 "gzip", FACTS, "RDF_TURTLE"),
+            serialize(facts, ox.RdfFormat.TURTLE, prefixes),
         ),
         (
-            Dump(
-                "bomay.nt.gz",
-                "application/n-triples",
-                "Union of all graphs (N-Triples, gzip)",
-                "gzip",
-            ),
-            ntriples,
+            Dump("bomay.nt.gz", "application/n-triples",
+                 "Facts without inferences (N-Triples, gzip)", "gzip", FACTS, "RDF_N_TRIPLES"),
+            sorted_lines(serialize(facts, ox.RdfFormat.N_TRIPLES)),
         ),
         (
-            Dump("bomay.jsonld", "application/ld+json", "Union of all graphs (JSON-LD)"),
-            serialize(triples, ox.RdfFormat.JSON_LD),
+            Dump("bomay.jsonld", "application/ld+json", "Facts without inferences (JSON-LD)",
+                 description=FACTS, file_type="JSON_LD"),
+            serialize(facts, ox.RdfFormat.JSON_LD),
         ),
-    ]
+        (
+            Dump("inferences.trig", "application/trig", "The inferences (TriG)",
+                 description="One named graph per inference: the inferred statements, with the "
+                 "inference's justification, confidence and grounds, and the licence",
+                 file_type="RDF_TRIG"),
+            serialize(inferences, ox.RdfFormat.TRIG, prefixes),
+        ),
+    ]  # fmt: skip
     for dump, data in outputs:
-        _write(folder / dump.name, data, compress=dump.encoding == "gzip")
+        write(folder / dump.name, data, compress=dump.encoding == "gzip")
     return [dump for dump, _ in outputs]
 
 
-def write_ontology_dumps(quads: list[ox.Quad], folder: Path) -> list[Dump]:
+def write_ontology_dumps(
+    quads: list[ox.Quad], folder: Path, prefixes: dict[str, str]
+) -> list[Dump]:
     triples = union(quads)
-    turtle = Dump("ontology.ttl", "text/turtle", "The bomay ontology (Turtle)")
-    jsonld = Dump("ontology.jsonld", "application/ld+json", "The bomay ontology (JSON-LD)")
-    (folder / turtle.name).write_bytes(serialize(triples, ox.RdfFormat.TURTLE, PREFIXES))
+    about = "The OWL ontology of bomay's own terms, with its licence"
+    turtle = Dump("ontology.ttl", "text/turtle", "The bomay ontology (Turtle)",
+                  description=about, file_type="RDF_TURTLE")  # fmt: skip
+    jsonld = Dump("ontology.jsonld", "application/ld+json", "The bomay ontology (JSON-LD)",
+                  description=about, file_type="JSON_LD")  # fmt: skip
+    (folder / turtle.name).write_bytes(serialize(triples, ox.RdfFormat.TURTLE, prefixes))
     (folder / jsonld.name).write_bytes(serialize(triples, ox.RdfFormat.JSON_LD))
     return [turtle, jsonld]

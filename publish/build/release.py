@@ -9,11 +9,12 @@ Pruning keeps the previous release and any release a running server holds (``inu
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,27 +22,33 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publish.build import crosswalk
+from publish.build import crosswalk, dcat_ap
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
-from publish.build.derive import derive
-from publish.build.describe import Context, FileFacts, describe
-from publish.build.dumps import Dump, write_dataset_dumps, write_ontology_dumps
+from publish.build.changes import Previous, previous_release, write_changes
+from publish.build.derive import derive, rule_files
+from publish.build.describe import PREFIXES as DESCRIPTION_PREFIXES
+from publish.build.describe import Context, FileFacts, Provenance, Rule, describe
+from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
 from publish.build.geolinks import GEONAMES
 from publish.build.indexes import write_search_labels
 from publish.build.load import Loaded, display_name, load, parse_file
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
+from publish.build.rights import licence, quote_rights
 from publish.build.stats import compute, select, term_examples
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
 from publish.inuse import MANIFEST, is_held
 from publish.iris import Iris
+from publish.layout import CHANGES, DATASET_QUADS, DCAT_AP_REPORT, DESCRIPTION
+from publish.layout import VALIDATION_REPORT as REPORT
 from publish.rdf import PREFIXES
-from publish.settings import Settings
+from publish.settings import CANONICAL_BASE, Settings
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
-REPORT = "validation-report.ttl"
+#: raised when the description changes shape, so that a rebuild writes a new release
+DESCRIPTION_FORMAT = 2
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
   UNION { ?agency bomay:adminUnit ?unit }
@@ -56,6 +63,12 @@ WIKIDATA_LINKS = """SELECT (COUNT(*) AS ?n) WHERE {
 GEONAMES_LINKS = """SELECT ?p (COUNT(*) AS ?n) WHERE {
   ?s ?p ?o FILTER(?p IN (skos:exactMatch, skos:closeMatch) && STRSTARTS(STR(?o), ?space))
 } GROUP BY ?p"""
+SOURCES = """SELECT ?g ?article WHERE {
+  GRAPH ?g { ?article a schema:NewsArticle } FILTER(STRSTARTS(STR(?g), ?articles))
+} ORDER BY ?g"""
+ONTOLOGY_VERSIONS = """SELECT ?version ?info WHERE {
+  ?ontology a owl:Ontology ; owl:versionIRI ?version OPTIONAL { ?ontology owl:versionInfo ?info }
+} ORDER BY ?version"""
 __all__ = ["CHECKSUMS", "STEPS", "ReleaseWriteError", "ValidationFailedError", "build", "check"]
 
 Step = Callable[[str], None]
@@ -96,7 +109,10 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     units: list[Unit] = []
 
     def parse(path: Path) -> list[ox.Quad]:
-        make = functools.partial(parse_file, path, iris)
+        def make() -> list[ox.Quad]:  # a file's quotes point to their rights in its graph
+            quads = parse_file(path, iris)
+            return [*quads, *quote_rights(quads, iris)]
+
         units.append(cache.unit(display_name(path, settings), path.read_bytes(), key, make))
         return units[-1].quads
 
@@ -115,8 +131,9 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     refuse_duplicates(store, loaded, iris)
     step("derive")
     units.append(generated("derived", derive(store, settings)))
-    store = with_merge(store, units[-1].quads)
-    quads = [*loaded.quads, *units[-1].quads]
+    units.append(generated("rights", licence(settings)))
+    store = with_merge(store, [*units[-2].quads, *units[-1].quads])
+    quads = [*loaded.quads, *units[-2].quads, *units[-1].quads]
     step("validate")
     delta = cache.delta(key, units) if settings.incremental_build else None
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta)
@@ -126,7 +143,10 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
-    """Build and switch in a release; return its folder."""
+    """Build and switch in a release; return its folder (the current one when nothing
+    changed since it was built)."""
+    started = settings.now()
+    previous = previous_release(settings.current_release)
     checked = check(settings, step)
     releases = settings.release_dir / "releases"
     try:
@@ -135,9 +155,12 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
         tmp = Path(tempfile.mkdtemp(prefix=f".building-{os.getpid()}-", dir=releases))
     except OSError as error:
         raise _write_error(settings, error) from error
-    previous = settings.current_release.resolve()
     try:
-        release_id = _write(checked, settings, tmp, step)
+        release_id = _write(checked, settings, tmp, step, previous, started)
+        if previous is not None and release_id == previous.id:
+            shutil.rmtree(tmp)  # the same content and settings: the current release stays
+            BuildCache(settings).save(checked.key, checked.units, previous.id)
+            return previous.folder
         tmp.chmod(0o755)  # mkdtemp makes it private; a release is for everyone to read
         final = releases / release_id
         if final.exists():
@@ -152,7 +175,8 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _prune(releases, keep={final.name, previous.name}, count=settings.keep_releases)
+    kept = {final.name} | ({previous.id} if previous is not None else set())
+    _prune(releases, keep=kept, count=settings.keep_releases)
     BuildCache(settings).save(checked.key, checked.units, final.name)
     return final
 
@@ -173,31 +197,55 @@ def _remove_abandoned(releases: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> str:
+def _write(
+    checked: Checked,
+    settings: Settings,
+    folder: Path,
+    step: Step,
+    previous: Previous | None,
+    started: dt.datetime,
+) -> str:
+    """Write the release's files into ``folder``; return its id (the previous release's
+    when content and settings are unchanged, and then nothing else is written)."""
     iris = Iris(settings.base_iri)
     step("dumps")
     prefixes = {**PREFIXES, "bomay": iris.vocab, "id": iris.resource(""), "graph": iris.graph("")}
-    dumps = write_dataset_dumps(checked.quads, folder, prefixes)
+    dataset, rights_graph = ox.NamedNode(iris.dataset), ox.NamedNode(iris.graph("rights"))
+    licence = [q for q in checked.quads if q.graph_name == rights_graph and q.subject == dataset]
+    dumps = write_dataset_dumps(
+        checked.quads, folder, prefixes, lambda g: iris.is_inference(str(getattr(g, "value", ""))),
+        licence,
+    )  # fmt: skip
+    content = _content_key(settings, sha256(folder / DATASET_QUADS))
+    if previous is not None and _manifest(previous.folder).get("content") == content:
+        return previous.id
     ontology_graph = ox.NamedNode(iris.graph("ontology"))
+    dumps += write_ontology_dumps(
+        [q for q in checked.quads if q.graph_name == ontology_graph], folder, prefixes
+    )
     if checked.reference.crosswalk is not None:
         dumps += crosswalk.write(checked.reference.crosswalk, folder)
-    dumps += write_ontology_dumps(
-        [q for q in checked.quads if q.graph_name == ontology_graph], folder
-    )
-    checked.report.graph.serialize(folder / REPORT, format="turtle")
+    if previous is not None:
+        dumps += write_changes(previous, checked.quads, folder)
+    write_graph(checked.report.graph, folder / REPORT, prefixes)
+    dumps.append(
+        Dump(REPORT, "text/turtle", "SHACL validation report of this release",
+             description="What bomay's SHACL shapes found in this release's data (it conforms)",
+             file_type="RDF_TURTLE")
+    )  # fmt: skip
     step("store")
     store = _store(folder / "store", checked, settings)
+    _drop_catalogue(store, iris)  # a copy of the last build's store holds its description
     stats = compute(store, iris.vocab)
+    context = _context(store, iris, checked, settings)
     used = term_examples(store, iris.vocab)
-    context = _context(store, iris, checked)
     indexes = [write_search_labels(store, folder)]
-    del store  # release the RocksDB lock before the folder is renamed
     step("describe")
-    report = Dump(REPORT, "text/turtle", "SHACL validation report of this release")
-    facts = [
-        FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name))
-        for d in [*dumps, report]
-    ]
+    facts = [FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name)) for d in dumps]
+    release_id = _release_id(settings, content, previous)
+    provenance = Provenance(
+        release_id, started, settings.now(), _commit(settings.project_dir), previous
+    )
     triples = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])
     examples = [
         iris.resource(p)
@@ -207,25 +255,96 @@ def _write(checked: Checked, settings: Settings, folder: Path, step: Step) -> st
             "concept/pilot-model/hop-nhat-co-quan-tham-muu-voi-co-quan-chuyen-mon",
         )
     ]
-    description = describe(settings, facts, stats, triples, examples, context)
-    description.serialize(folder / "description.ttl", format="turtle")
+    description = describe(settings, facts, stats, triples, examples, context, provenance)
+    conformance = dcat_ap.check(description)
+    if not conformance.conforms:
+        raise ValidationFailedError(conformance)
+    write_graph(conformance.graph, folder / DCAT_AP_REPORT, prefixes)
+    write_graph(description, folder / DESCRIPTION, {**prefixes, **DESCRIPTION_PREFIXES})
+    catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
+    with_merge(store, catalogue)  # every IRI the description mints is served like the data
+    store.flush()
+    store.optimize()
+    del store  # release the RocksDB lock before the folder is renamed
+    graphs = [*stats["graphs"], {"g": iris.graph("catalogue"), "n": len(catalogue)}]
     manifest = {
         "issued": settings.issued.isoformat(),
+        "version": release_id,
+        "previous": previous.id if previous is not None else None,
+        "content": content,
         "base_iri": settings.base_iri,
         "triples": triples,
         "quads": len(checked.quads),
         "store_layout": STORE_LAYOUT,
         "files": {f.dump.name: {"media_type": f.dump.media_type, "bytes": f.size} for f in facts},
-        "stats": stats,
         "term_examples": used,
+        "stats": {**stats, "graphs": graphs},
     }
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (folder / MANIFEST).write_text(manifest_text, encoding="utf-8")
-    names = sorted([*(d.name for d in dumps), *indexes, "description.ttl", REPORT, MANIFEST])
+    extra = [DESCRIPTION, DCAT_AP_REPORT, MANIFEST, *([CHANGES] if previous else [])]
+    names = sorted([*(d.name for d in dumps), *indexes, *extra])
     sums = sums_text(folder, names, {f.dump.name: f.sha256 for f in facts})
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
     write_store_sums(folder)
-    return f"{settings.issued.isoformat()}-{hashlib.sha256(sums.encode()).hexdigest()[:12]}"
+    return release_id
+
+
+def _content_key(settings: Settings, dataset_sha256: str) -> str:
+    """What makes a release different from another: its data and the settings that the
+    description writes out (the same key gives the same release)."""
+    key = [dataset_sha256, settings.base_iri, settings.public_url, settings.licence,
+           settings.publisher, settings.issued.isoformat(), DESCRIPTION_FORMAT]  # fmt: skip
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()
+
+
+def _release_id(settings: Settings, content: str, previous: Previous | None) -> str:
+    """``{date}-{hash}`` of the content and the release it follows (its dcat:version)."""
+    key = json.dumps([content, previous.id if previous is not None else None])
+    return f"{settings.issued.isoformat()}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def _manifest(folder: Path) -> dict[str, object]:
+    try:
+        manifest: dict[str, object] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest
+
+
+def _commit(folder: Path) -> tuple[str, bool] | None:
+    """The git commit of the project's files, and whether they have uncommitted changes."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+
+    def run(*args: str) -> str | None:
+        done = subprocess.run(  # noqa: S603 - git, with fixed arguments
+            [git, "-C", str(folder), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = run("rev-parse", "HEAD")
+    if commit is None:
+        return None
+    return commit, bool(run("status", "--porcelain"))
+
+
+def _drop_catalogue(store: ox.Store, iris: Iris) -> None:
+    """Remove a previous release's description: its graph, and its triples in the merge
+    that no other graph states."""
+    graph = f"<{iris.graph('catalogue')}>"
+    store.update(
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {graph}) }} }}; "
+        f"DROP SILENT GRAPH {graph}"
+    )
+
+
+def _catalogue_graph(description: Path, iris: Iris) -> list[ox.Quad]:
+    graph = ox.NamedNode(iris.graph("catalogue"))
+    triples = ox.parse(path=str(description), format=ox.RdfFormat.TURTLE)
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 def _store(path: Path, checked: Checked, settings: Settings) -> ox.Store:
@@ -262,7 +381,7 @@ def with_merge(store: ox.Store, quads: list[ox.Quad]) -> ox.Store:
     return store
 
 
-def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
+def _context(store: ox.Store, iris: Iris, checked: Checked, settings: Settings) -> Context:
     """Coverage and link counts for the catalogue record, read from the release itself."""
 
     def rows(query: str, **bindings: str) -> list[dict[str, str | int]]:
@@ -274,10 +393,24 @@ def _context(store: ox.Store, iris: Iris, checked: Checked) -> Context:
     spatial = [str(r["unit"]) for r in rows(SPATIAL, articles=articles)]
     period = rows(PERIOD, articles=articles)[0]
     links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
+    sources = {str(r["g"]): str(r["article"]) for r in rows(SOURCES, articles=articles)}
+    versions = [(str(r["version"]), str(r.get("info", ""))) for r in rows(ONTOLOGY_VERSIONS)]
     geonames = {str(r["p"]): int(r["n"]) for r in rows(GEONAMES_LINKS, space=GEONAMES)}
     return Context(
-        checked.reference, spatial, str(period["start"]), str(period["end"]), links, geonames
-    )
+        checked.reference, spatial, str(period["start"]), str(period["end"]), links, sources,
+        [_rule(path, settings) for path in rule_files(settings)], versions, geonames,
+    )  # fmt: skip
+
+
+def _rule(path: Path, settings: Settings) -> Rule:
+    """A derivation rule as the catalogue describes it: its header comment and its query."""
+    text = path.read_text(encoding="utf-8").replace(CANONICAL_BASE, settings.base_iri)
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line.lstrip("# "))
+    return Rule(path.stem, " ".join(header), text)
 
 
 def _switch(link: Path, target: Path) -> None:

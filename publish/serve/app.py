@@ -8,30 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pyoxigraph as ox
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
-from publish.serve import lookup, pages, query_ui, resources, sparql
+from publish.serve import dumps, errors, lookup, pages, query_ui, resources, sparql
 from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
-from publish.serve.fairness import ClientBusyError, QueriesPerClient, run_query
+from publish.serve.fairness import ClientBusyError, QueriesPerClient
 from publish.serve.i18n import RememberLanguage
 from publish.serve.metrics import Metrics
 from publish.serve.ratelimit import QueryBudget
-from publish.serve.switch import ReleaseWatcher, current_dumps, serve_current
+from publish.serve.switch import ReleaseWatcher, serve_current
 from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
-
-log = logging.getLogger("bomay.serve")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -70,25 +66,22 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["ETag", "Bomay-Results-Truncated", "Retry-After"],
     )
     app.add_middleware(RememberLanguage)
-    app.add_exception_handler(Exception, _unexpected)
-    app.add_exception_handler(PoolBusyError, _busy)
-    app.add_exception_handler(ClientBusyError, _busy)
-    app.add_exception_handler(QueryTimeoutError, _unavailable)
-    app.add_exception_handler(WorkerLostError, _unavailable)
+    errors.install(app)
     app.include_router(sparql.router)
     app.include_router(pages.router)  # before the mount: /dumps/ itself is a page
     app.include_router(resources.router)
+    app.include_router(dumps.router)
     app.include_router(query_ui.router)
     app.include_router(lookup.router)
     app.mount("/static", StaticFiles(directory=query_ui.STATIC), name="static")
-    app.mount("/dumps", current_dumps, name="dumps")
+    app.mount("/dumps", dumps.current_dumps, name="dumps")
 
     @app.get("/health")
     async def health(state: StateDep) -> dict[str, str | bool]:
         """Healthy when a worker answers a query against the store."""
         job = Job("ASK { ?s ?p ?o }", ox.QueryResultsFormat.JSON.media_type, 1)
         try:
-            answer = await run_query(state.pool, job, state.settings.query_timeout_s)
+            answer = await state.run(job)
             status = "ok" if isinstance(answer, Answer) else "failing"
         except (PoolBusyError, ClientBusyError):
             # alive and working at capacity (or the monitor's address has queries in flight):
@@ -107,17 +100,3 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return app
-
-
-async def _busy(request: Request, error: Exception) -> Response:
-    return PlainTextResponse(f"{error}\n", 429, headers={"Retry-After": "1"})
-
-
-async def _unavailable(request: Request, error: Exception) -> Response:
-    return PlainTextResponse(f"{error}\n", 503)
-
-
-async def _unexpected(request: Request, error: Exception) -> Response:
-    """A bug: the log gets the traceback, the client a message without internals."""
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
-    return PlainTextResponse("internal error: it has been logged\n", 500)

@@ -1,4 +1,9 @@
-"""The state a request handler needs, as one typed FastAPI dependency."""
+"""The state a request handler needs, as one typed FastAPI dependency.
+
+``State`` is one served release: its settings, manifest, files, examples, and the worker
+pool that answers its queries. Handlers query it through ``run`` (an answer in a format)
+and ``select`` (rows), which apply the time limit; nothing else talks to the pool.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 
 from publish.build.indexes import read_search_labels
+from publish.iris import Iris
 from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
-from publish.serve.execute import Answer, Job
+from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import run_query
 from publish.serve.metrics import Metrics
 from publish.serve.search import LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
 
-if TYPE_CHECKING:  # pages imports this module
-    from publish.serve.pages import DumpFiles
+if TYPE_CHECKING:  # dumps imports this module for the dependency
+    from publish.serve.dumps import DumpFiles
+
+RESULTS_JSON = "application/sparql-results+json"
 
 
 @dataclass
@@ -33,6 +41,7 @@ class State:
     dumps: DumpFiles  # the release's files under /dumps
     examples: list[Example]  # the competency questions, read once per served release
     sums: dict[str, str]  # file name → SHA-256 of the release's files, read once too
+    changes: dict[str, Any] | None  # what changed since the previous release (changes.json)
 
     _labels: LabelIndex | None = None
     _translations: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -40,6 +49,23 @@ class State:
     @property
     def release_id(self) -> str:
         return self.release_folder.name
+
+    @property
+    def iris(self) -> Iris:
+        return Iris(self.settings.base_iri)
+
+    async def run(self, job: Job) -> Answer | Failure:
+        """One query on a worker for the client being answered: within the time limit, in
+        one of its query slots, charged to its query-time budget (``fairness.run_query``)."""
+        return await run_query(self.pool, job, self.settings.query_timeout_s)
+
+    async def select(self, query: str, max_rows: int = 10_000) -> list[dict[str, Any]]:
+        """The rows of one of the service's own SELECT queries, as SPARQL JSON bindings."""
+        answer = await self.run(Job(query, RESULTS_JSON, max_rows))
+        if not isinstance(answer, Answer):  # the queries are ours: a failure is a bug
+            raise RuntimeError(f"the service's own query failed: {answer.message}")
+        rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]
+        return rows
 
     async def labels(self) -> LabelIndex:
         """The search index, built on first use from the release (it is immutable)."""
@@ -57,20 +83,9 @@ class State:
                 for row in self.manifest["stats"]["graphs"]
                 if not any(f"/graph/{kind}/" in str(row["g"]) for kind in ("reference", "links"))
             ]
-            rows = await self._bindings(labels_in_query(lang, graphs), 100_000)
-            if rows is None:  # not kept: the next page tries again
-                return {}
+            rows = await self.select(labels_in_query(lang, graphs), 100_000)
             self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
         return self._translations[lang]
-
-    async def _bindings(self, query: str, max_rows: int) -> list[dict[str, Any]] | None:
-        """The rows of one of the service's own SELECT queries; None if it failed."""
-        job = Job(query, "application/sparql-results+json", max_rows)
-        answer = await run_query(self.pool, job, self.settings.query_timeout_s)
-        if not isinstance(answer, Answer):
-            return None
-        rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]
-        return rows
 
 
 async def get_state(request: Request) -> State:

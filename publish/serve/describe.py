@@ -14,24 +14,35 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-LABEL = f"(<{SKOS}prefLabel>|<{RDFS}label>)"
+from publish.rdf import PREFIXES
+
+SKOS = PREFIXES["skos"]
+RDFS = PREFIXES["rdfs"]
+SCHEMA = PREFIXES["schema"]
+#: what names a resource: SKOS and RDFS labels, the catalogue's titles, an agent's name
+LABELS = (f"{SKOS}prefLabel", f"{RDFS}label", f"{PREFIXES['dcterms']}title",
+          f"{PREFIXES['foaf']}name")  # fmt: skip
+LABEL = "(" + "|".join(f"<{p}>" for p in LABELS) + ")"
+#: what the description of a resource says of each resource it links to: its labels, and
+#: for a source article, where and when it was published
+CITED = (*LABELS, f"{SCHEMA}headline", f"{SCHEMA}publisher", f"{SCHEMA}datePublished",
+         f"{SCHEMA}url")  # fmt: skip
 
 
 def construct_query(iri: str, dataset: str) -> str:
     """CONSTRUCT of the description; ``iri`` must already be validated as an IRI."""
+    cited = ", ".join(f"<{p}>" for p in CITED)
+    labels = ", ".join(f"<{p}>" for p in LABELS)
+    in_dataset = "" if iri == dataset else f"<{iri}> <{PREFIXES['void']}inDataset> <{dataset}> ."
     return f"""CONSTRUCT {{
-  <{iri}> ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip <{iri}> . ?s ?slp ?sl .
-  <{iri}> <http://rdfs.org/ns/void#inDataset> <{dataset}> .
+  <{iri}> ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip <{iri}> . ?s ?slp ?sl . {in_dataset}
 }} WHERE {{
   {{ <{iri}> ?p ?o .
      OPTIONAL {{ FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#")) ?o ?bp ?bo }}
-     OPTIONAL {{ FILTER(isIRI(?o)) ?o ?lp ?ol
-                FILTER(?lp IN (<{SKOS}prefLabel>, <{RDFS}label>)) }} }}
+     OPTIONAL {{ FILTER(isIRI(?o)) ?o ?lp ?ol FILTER(?lp IN ({cited})) }} }}
   UNION
   {{ ?s ?ip <{iri}> .
-     OPTIONAL {{ ?s ?slp ?sl FILTER(?slp IN (<{SKOS}prefLabel>, <{RDFS}label>)) }} }}
+     OPTIONAL {{ ?s ?slp ?sl FILTER(?slp IN ({labels})) }} }}
 }}"""
 
 
@@ -91,16 +102,17 @@ def inbound_query(iri: str, limit: int, lang: str = "vi") -> str:
 }} ORDER BY ?p ?s LIMIT {limit}"""
 
 
-def lineage_query(iri: str, lang: str = "vi") -> str:
-    """Predecessors and successors of an agency through change events, with dates."""
-    org = "http://www.w3.org/ns/org#"
+def lineage_query(iri: str, vocab: str, lang: str = "vi") -> str:
+    """Predecessors and successors of an agency through change events, with dates
+    (``vocab``: the ontology's namespace under the configured base)."""
+    org = PREFIXES["org"]
     return f"""SELECT DISTINCT ?direction ?event ?eventLabel ?date ?other ?otherLabel WHERE {{
   {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
      BIND("from" AS ?direction) }}
   UNION
   {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
      BIND("to" AS ?direction) }}
-  OPTIONAL {{ ?event <https://w3id.org/bomay/def#effectiveDate> ?date }}
+  OPTIONAL {{ ?event <{vocab}effectiveDate> ?date }}
   {label_in("?event", "eventLabel", lang)}
   {label_in("?other", "otherLabel", lang)}
 }} ORDER BY ?direction ?date ?otherLabel"""

@@ -33,6 +33,7 @@ class Job:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     max_bytes: int | None = None  # of the answer's body; None for the service's own queries
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,10 @@ def run(store: SparqlStore, job: Job) -> Answer | Failure:
 def _run(store: SparqlStore, job: Job) -> Answer | Failure:
     try:
         result = store.query(
-            job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+            job.query,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            base_iri=job.base_iri,
         )
         if isinstance(result, ox.QueryBoolean):
             fmt = ox.QueryResultsFormat.from_media_type(job.media_type)

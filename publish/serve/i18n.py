@@ -92,6 +92,22 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "open": ("Mở", "Open"),
     "run": ("Chạy", "Run"),
     "result_format": ("Định dạng kết quả", "Result format"),
+    "changes": ("Những thay đổi", "What changed"),
+    "first_release": (
+        "Đây là bản phát hành đầu tiên: chưa có gì để so sánh.",
+        "This is the first release: there is nothing to compare it with.",
+    ),
+    "since": ("So với bản phát hành", "Since release"),
+    "statements_added": ("bộ ba được thêm", "statements added"),
+    "statements_removed": ("bộ ba bị bỏ", "statements removed"),
+    "by_graph": ("Theo đồ thị", "By graph"),
+    "resources_added": ("Đối tượng mới", "New resources"),
+    "resources_removed": ("Đối tượng bị bỏ", "Resources removed"),
+    "resources_changed": ("Đối tượng thay đổi", "Resources changed"),
+    "more_in_downloads": (
+        "đối tượng khác: xem các tệp tải về.",
+        "more resources: see the downloads.",
+    ),
     "noscript": (
         "Không có JavaScript: biểu mẫu này gửi truy vấn tới /sparql và trả kết quả dạng tệp.",
         "Without JavaScript, this form sends the query to /sparql and returns a file.",

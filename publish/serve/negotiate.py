@@ -1,9 +1,11 @@
-"""Content negotiation: which media type answers a request.
+"""Content negotiation: which media type answers a request, for every route.
 
 Accept headers are parsed by python-mimeparse (q-values, wildcards). Its ``best_match``
 breaks ties in favour of the *last* offered type, so each list ends with the default: SPARQL
-JSON for SELECT/ASK, Turtle for RDF. A ``format`` parameter (``?format=csv``) wins over
-Accept, for links people paste into browsers.
+JSON for SELECT/ASK, Turtle for RDF, HTML for a resource (a browser, or a bare ``*/*``). A
+``format`` parameter (``?format=csv``) wins over Accept on the endpoint, for links people
+paste into browsers; a suffix (``.ttl``) wins on a resource. Nothing acceptable: 406 with
+what is on offer (``errors``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,24 @@ RDF = (
     "application/n-triples",
     "text/turtle",
 )
+#: what a resource (and the dataset's description) is offered as
+DOCUMENT = (
+    "application/trig",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/n-triples",
+    "text/turtle",
+    "text/html",
+)
+#: a resource's representations by suffix (``/id/….ttl``), the order of the Link header
+SUFFIXES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".trig": "application/trig",
+    ".html": "text/html",
+}
 RESULT_NAMES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -65,10 +85,24 @@ def choose(accept: str | None, fmt: str | None, *, rdf: bool) -> str:
         if chosen is None:
             raise NotAcceptableError(tuple(names))
         return CANONICAL.get(chosen, chosen)
+    match = best(offered, accept)
+    return CANONICAL.get(match, match)
+
+
+def best(offered: tuple[str, ...], accept: str | None) -> str:
+    """The offered type that ``accept`` prefers (ties: the last offered)."""
     try:
         match = str(mimeparse.best_match(list(offered), accept or "*/*"))
     except ValueError:  # an Accept header that is not a media range list
         match = ""
     if not match:
         raise NotAcceptableError(tuple(reversed(offered)))
-    return CANONICAL.get(match, match)
+    return match
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    """``id/x.ttl`` → (``id/x``, Turtle); a path without a known suffix is left whole."""
+    for suffix, media_type in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], media_type
+    return path, None

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader
 
 from publish.serve import i18n
-from publish.serve.deps import State
+
+if TYPE_CHECKING:  # the error pages render too, and the state's module needs them
+    from publish.serve.deps import State
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -2,8 +2,11 @@
 
 request → ``read_request`` (GET / form POST / direct POST, parameters, UTF-8, size)
         → ``check_query`` (forms, SERVICE, updates, nesting; before any evaluation)
-        → ``choose`` (media type) → ETag / 304 → ``QueryPool.run`` (time limit, row cap)
+        → ``choose`` (media type) → ETag / 304 → ``State.run`` (time limit, row cap)
         → response with caching, truncation and CORS headers.
+
+Every refusal is raised and answered by ``errors``. Relative IRIs in a query resolve
+against the dataset's base IRI (``BOMAY_BASE_IRI``), so ``<id/agency/…>`` names a resource.
 """
 
 from __future__ import annotations
@@ -20,17 +23,14 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
 
 from publish.rdf import serialize
-from publish.serve.checks import QueryRefusedError, check_query
+from publish.serve.checks import check_query
 from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
+from publish.serve.errors import ClientGoneError, EngineError, ProtocolError
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.fairness import ClientBusyError, run_query
-from publish.serve.metrics import Metrics
 from publish.serve.negotiate import NotAcceptableError, choose
-from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.query")
 router = APIRouter()
@@ -50,13 +50,6 @@ class Protocol:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     fmt: str | None
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.headers = headers or {}
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
@@ -135,57 +128,39 @@ def _etag(release_id: str, protocol: Protocol, media_type: str) -> str:
 async def sparql(request: Request, state: StateDep) -> Response:
     settings, metrics = state.settings, state.metrics
     started = time.perf_counter()
-    try:
-        protocol = await read_request(
-            request, settings.max_query_bytes, settings.request_body_timeout_s
-        )
-        if protocol.query is None:
-            if request.method == "POST":
-                raise ProtocolError(400, "no query: send a 'query' parameter")
-            return _description(request, state, protocol)
-        check = functools.partial(
-            check_query,
-            protocol.query,
-            max_depth=settings.max_nesting_depth,
-            max_tokens=settings.max_query_tokens,
-        )
-        # a linear scan: on the event loop when short, else in a thread (a thread hand-over
-        # costs more than a short check, and a long check would stall every other request)
-        inline = len(protocol.query) <= INLINE_CHECK_CHARS
-        checked = check() if inline else await asyncio.to_thread(check)
-        rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
-        media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
-        headers = _cache_headers(state.release_id, protocol, media_type, settings.cache_max_age_s)
-        if request.headers.get("if-none-match") == headers["ETag"]:
-            return Response(status_code=304, headers=headers)
-        default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
-        job = Job(
-            protocol.query, media_type, settings.max_result_rows, default, named,
-            max_bytes=settings.max_result_bytes,
-        )  # fmt: skip
-        result = await _run_while_connected(request, state, job)
-    except ProtocolError as error:
-        return _refuse(error.status, str(error), "protocol", metrics, error.headers)
-    except QueryRefusedError as error:
-        return _refuse(error.status, str(error), "refused", metrics)
-    except NotAcceptableError as error:
-        return _refuse(406, str(error), "not-acceptable", metrics)
-    except PoolBusyError as error:
-        return _refuse(429, str(error), "busy", metrics, {"Retry-After": "1"})
-    except ClientBusyError as error:
-        return _refuse(429, str(error), "client-busy", metrics, {"Retry-After": "1"})
-    except ClientGoneError:
-        return _refuse(499, "the client went away; its query was stopped", "disconnected", metrics)
-    except QueryTimeoutError as error:
-        metrics.timeouts.inc()
-        return _refuse(503, str(error), "timeout", metrics)
-    except WorkerLostError as error:
-        return _refuse(503, str(error), "worker-lost", metrics)
+    protocol = await read_request(
+        request, settings.max_query_bytes, settings.request_body_timeout_s
+    )
+    if protocol.query is None:
+        if request.method == "POST" or protocol.default_graphs or protocol.named_graphs:
+            raise ProtocolError(400, "no query: send a 'query' parameter")
+        return _description(request, state, protocol)
+    check = functools.partial(
+        check_query,
+        protocol.query,
+        max_depth=settings.max_nesting_depth,
+        max_tokens=settings.max_query_tokens,
+    )
+    # a linear scan: on the event loop when short, else in a thread (a thread hand-over
+    # costs more than a short check, and a long check would stall every other request)
+    inline = len(protocol.query) <= INLINE_CHECK_CHARS
+    checked = check() if inline else await asyncio.to_thread(check)
+    rdf = checked.form in ("CONSTRUCT", "DESCRIBE")
+    media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=rdf)
+    headers = _cache_headers(state.release_id, protocol, media_type, settings.cache_max_age_s)
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    default, named = _dataset(protocol, checked.from_graphs, checked.from_named_graphs)
+    job = Job(
+        protocol.query, media_type, settings.max_result_rows, default, named,
+        max_bytes=settings.max_result_bytes, base_iri=settings.base_iri,
+    )  # fmt: skip
+    result = await _run_while_connected(request, state, job)
     elapsed = time.perf_counter() - started
     metrics.duration.observe(elapsed)
     if isinstance(result, Failure):
         log.info("query failed in %.1f ms: %s", elapsed * 1000, result.message)
-        return _refuse(result.status, result.message, "engine", metrics)
+        raise EngineError(result.status, result.message)
     # DEBUG, not INFO: a log line cost 8 % of the server's time on a lookup (py-spy), and
     # /metrics counts and times every query already
     log.debug("query %s %d rows%s in %.1f ms", result.form, result.rows,
@@ -203,13 +178,9 @@ async def sparql(request: Request, state: StateDep) -> Response:
     return response
 
 
-class ClientGoneError(Exception):
-    """The client hung up before its answer was ready."""
-
-
 async def _run_while_connected(request: Request, state: State, job: Job) -> Answer | Failure:
     """Run the job, but stop it (and free its worker) as soon as the client hangs up."""
-    task = asyncio.create_task(run_query(state.pool, job, state.settings.query_timeout_s))
+    task = asyncio.create_task(state.run(job))
     state.metrics.in_flight.inc()
     try:
         while not task.done():
@@ -261,11 +232,3 @@ def _description(request: Request, state: StateDep, protocol: Protocol) -> Respo
     return Response(
         b"" if request.method == "HEAD" else body, media_type=media_type, headers=headers
     )
-
-
-def _refuse(
-    status: int, message: str, reason: str, metrics: Metrics, headers: dict[str, str] | None = None
-) -> Response:
-    metrics.refusals.labels(reason=reason).inc()
-    log.info("refused (%s, %d): %s", reason, status, message)
-    return PlainTextResponse(message + "\n", status_code=status, headers=headers)

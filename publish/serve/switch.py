@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 from pathlib import Path
 from typing import IO
 
 from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
 
 from publish.integrity import read_sums, verify
 from publish.inuse import hold
+from publish.layout import CHANGES
 from publish.serve.deps import State
+from publish.serve.dumps import release_files
 from publish.serve.examples import read_examples
 from publish.serve.metrics import Metrics
-from publish.serve.pages import DumpFiles, dump_types
 from publish.serve.workers import QueryPool, WorkerConfig
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release, store_spec
@@ -36,6 +37,8 @@ log = logging.getLogger("bomay.switch")
 async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO[bytes]]:
     """The state of a server for the current release, and the lock that pins the release."""
     release = open_release(settings)  # refuses to start without a release
+    # the release's IRIs are under the base it was built with, whatever the setting says now
+    settings = settings.model_copy(update={"base_iri": release.manifest["base_iri"]})
     lock = hold(release.folder)
     config = WorkerConfig.from_settings(settings, store_spec(settings, release))
     pool = QueryPool(
@@ -57,17 +60,15 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
     except BaseException:
         lock.close()
         raise
-    dumps = DumpFiles(release.folder, dump_types(release.manifest))
     examples = read_examples(Path(settings.queries_dir))
     sums = {name: digest for digest, name in read_sums(release.folder)}
-    state = State(settings, release.manifest, release.folder, pool, metrics, dumps, examples, sums)
+    summary = release.folder / CHANGES
+    changes = json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else None
+    state = State(
+        settings, release.manifest, release.folder, pool, metrics,
+        release_files(release.folder), examples, sums, changes,
+    )  # fmt: skip
     return state, lock
-
-
-async def current_dumps(scope: Scope, receive: Receive, send: Send) -> None:
-    """``/dumps``: the files of whichever release the server serves now."""
-    state: State = scope["app"].state.bomay
-    await state.dumps(scope, receive, send)
 
 
 class ReleaseWatcher:

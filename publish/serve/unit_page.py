@@ -10,14 +10,12 @@ points on a graticule. No tile server, nothing fetched.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from publish.serve.deps import State
 from publish.serve.describe import label_in
-from publish.serve.execute import Answer, Job
 from publish.serve.render import local_path
 
 BOMAY = "https://w3id.org/bomay/def#"
@@ -25,7 +23,6 @@ SCHEMA = "https://schema.org/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 GEO = "http://www.opengis.net/ont/geosparql#"
 ADMS = "http://www.w3.org/ns/adms#"
-RESULTS_JSON = "application/sparql-results+json"
 MAX_COMMUNES = 2000
 #: the page's words, (Vietnamese, English)
 WORDS = {
@@ -153,16 +150,6 @@ def communes_query(provinces: list[str], lang: str, after: bool) -> str:
 }} ORDER BY ?code LIMIT {MAX_COMMUNES}"""
 
 
-async def _rows(state: State, query: str, max_rows: int = 10_000) -> list[dict[str, Any]]:
-    answer = await state.pool.run(
-        Job(query, RESULTS_JSON, max_rows), state.settings.query_timeout_s
-    )
-    if not isinstance(answer, Answer):  # pragma: no cover - the queries are ours and valid
-        raise RuntimeError(answer.message)
-    rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]
-    return rows
-
-
 def _value(row: dict[str, Any], name: str) -> str:
     return str(row[name]["value"]) if name in row else ""
 
@@ -176,7 +163,7 @@ def _point(wkt: str) -> tuple[float, float] | None:
 
 async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | None:
     """The unit additions of ``iri``'s page, or None when it is not a unit."""
-    summary = await _rows(state, summary_query(iri))
+    summary = await state.select(summary_query(iri))
     if not summary:
         return None
     index = 0 if lang == "vi" else 1
@@ -197,7 +184,7 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
             }
     page.codes = sorted(codes.values(), key=lambda c: (len(c["code"]), c["code"]))
     seen: set[tuple[str, str]] = set()
-    for row in await _rows(state, related_query(iri, lang)):
+    for row in await state.select(related_query(iri, lang)):
         role, other = _value(row, "role"), _value(row, "other")
         if (role, other) in seen:
             continue
@@ -215,9 +202,9 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
         olds = [iri] if not page.founded else [x.iri for x in page.came_from]
         news = [iri] if not page.dissolved else [x.iri for x in page.went_into]
         if olds:
-            page.before = _communes(await _rows(state, communes_query(olds, lang, after=False)))
+            page.before = _communes(await state.select(communes_query(olds, lang, after=False)))
         if news:
-            page.after = _communes(await _rows(state, communes_query(news, lang, after=True)))
+            page.after = _communes(await state.select(communes_query(news, lang, after=True)))
     page.svg = svg(page, lambda i: local_path(state.settings.base_iri, i))
     return page
 
