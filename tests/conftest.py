@@ -7,6 +7,7 @@ import fcntl
 import gzip
 import importlib.metadata
 import os
+import random
 import shutil
 import socket
 import time
@@ -171,6 +172,19 @@ MINTING_FILES = {
     "validation-report.ttl": ox.RdfFormat.TURTLE,
     "dcat-ap-report.ttl": ox.RdfFormat.TURTLE,
 }
+
+
+def national(iri: str, base: str) -> bool:
+    """An administrative unit or a 2025 event, of which the reference data mint 17,000."""
+    path = iri[len(base) :]
+    return path.startswith("id/place/") or (path.startswith("id/event/") and "/2025-" in path)
+
+
+def sampled(iris: set[str], base: str, size: int = 300) -> set[str]:
+    """Every IRI but the national units and events, of which a seeded ``size`` (one code
+    path mints them all; requesting 17,000 over HTTP would take most of the suite's time)."""
+    many = sorted(i for i in iris if national(i, base))
+    return (iris - set(many)) | set(random.Random(13).sample(many, min(size, len(many))))  # noqa: S311
 
 
 def minted(folder: Path, base: str) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 from vietnamadminunits.converter import convert_address, converter_2025
 
 from publish.build.crosswalk import COMMUNES, COMMUNES_JSON, PROVINCES
-from publish.iris import fold
+from publish.iris import fold, slugify
 from publish.serve.lookup import Gazetteer, answer, gazetteer_for
 from publish.store import Release
 
@@ -59,7 +59,7 @@ def test_the_crosswalk_has_a_row_per_old_commune(release: Release) -> None:
 def test_the_crosswalk_files_are_in_the_catalogue(release: Release) -> None:
     description = (release.folder / "description.ttl").read_text(encoding="utf-8")
     for name in (COMMUNES, COMMUNES_JSON, PROVINCES):
-        assert f"dataset/bomay/distribution/{name}>" in description
+        assert f"dataset/bomay/distribution/{slugify(name)}>" in description
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from conftest import make_settings, minted
+from conftest import make_settings, minted, sampled
 from publish.settings import CANONICAL_BASE, Settings
 from publish.store import Release
 from publish.w3id import htaccess, is_local
@@ -39,7 +39,7 @@ def text(server: str, settings: Settings) -> str:
 def test_every_minted_iri_reaches_its_description(text: str, release: Release) -> None:
     failures = []
     with httpx.Client(timeout=60) as http:
-        for iri in sorted(minted(release.folder, CANONICAL_BASE)):
+        for iri in sorted(sampled(minted(release.folder, CANONICAL_BASE), CANONICAL_BASE)):
             target, status = redirect(text, iri[len(CANONICAL_BASE) :])
             answer = http.get(target, headers={"Accept": "text/turtle"})
             if status != 303 or answer.status_code != 200:

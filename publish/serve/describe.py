@@ -29,6 +29,11 @@ CITED = (*LABELS, f"{SCHEMA}headline", f"{SCHEMA}publisher", f"{SCHEMA}datePubli
          f"{SCHEMA}url")  # fmt: skip
 
 
+#: links to a resource that its description includes: a concept that 7,500 units use (a unit
+#: type) is described by its own statements, not by every unit (query them with SPARQL)
+MAX_INBOUND_TRIPLES = 1000
+
+
 def construct_query(iri: str, dataset: str) -> str:
     """CONSTRUCT of the description; ``iri`` must already be validated as an IRI."""
     cited = ", ".join(f"<{p}>" for p in CITED)
@@ -41,7 +46,7 @@ def construct_query(iri: str, dataset: str) -> str:
      OPTIONAL {{ FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#")) ?o ?bp ?bo }}
      OPTIONAL {{ FILTER(isIRI(?o)) ?o ?lp ?ol FILTER(?lp IN ({cited})) }} }}
   UNION
-  {{ ?s ?ip <{iri}> .
+  {{ {{ SELECT ?s ?ip WHERE {{ ?s ?ip <{iri}> }} LIMIT {MAX_INBOUND_TRIPLES} }}
      OPTIONAL {{ ?s ?slp ?sl FILTER(?slp IN ({labels})) }} }}
 }}"""
 
@@ -97,9 +102,12 @@ def statements_query(iri: str, lang: str = "vi") -> str:
 
 
 def inbound_query(iri: str, limit: int, lang: str = "vi") -> str:
-    return f"""SELECT DISTINCT ?s ?p ?slabel WHERE {{
-  ?s ?p <{iri}> {label_in("?s", "slabel", lang)}
-}} ORDER BY ?p ?s LIMIT {limit}"""
+    """``limit`` links to ``iri``, labelled (only those: a unit type has 10,000). Not ordered
+    by the engine: pyoxigraph's ORDER BY over 10,000 rows took 1.5 s; ``group`` sorts them."""
+    return f"""SELECT ?s ?p ?slabel WHERE {{
+  {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {limit} }}
+  {label_in("?s", "slabel", lang)}
+}}"""
 
 
 def lineage_query(iri: str, vocab: str, lang: str = "vi") -> str:
@@ -206,4 +214,5 @@ def group(iri: str, labels: list[dict[str, dict[str, str]]], rows: list[dict[str
         value.graphs = graphs[key]
     types = properties.pop("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", (None, []))[1]
     links = [(b["s"]["value"], b["p"]["value"], b.get("slabel", {}).get("value")) for b in inbound]
+    links.sort(key=lambda link: (link[1], link[0]))
     return Page(iri, by_label, properties, links, types)
