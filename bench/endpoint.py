@@ -1,6 +1,6 @@
 """Benchmark the SPARQL endpoint on 127.0.0.1 and print a markdown table.
 
-    .venv/bin/python bench/endpoint.py [--requests 2000] [--timeout-s 2]
+    .venv/bin/python -m bench.endpoint [--requests 2000] [--timeout-s 2]
 
 Starts `bomay serve` on a free port against the current release (build one first), sends a
 bounded number of requests from threads on this machine, measures a runaway query being

@@ -1,6 +1,6 @@
 """Deterministic synthetic reform data at a chosen size, for the benchmarks.
 
-    .venv/bin/python bench/generate.py --triples 100000 --out bench/.work/data-100k [--seed 7]
+    .venv/bin/python -m bench.generate --triples 100000 --out bench/.work/data-100k [--seed 7]
 
 The real data in ``data/`` is the template: each replica is a copy of every article file
 and of the inference graphs, with every resource IRI moved under a replica segment

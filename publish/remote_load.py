@@ -10,13 +10,16 @@ leaves the old marker, so nothing mismatched is ever served.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import httpx
 import pyoxigraph as ox
 
 from publish.rdf import serialize
 from publish.remote_store import RELEASE_GRAPH, RELEASE_ID, RemoteStoreError
 from publish.store import Release, release_graphs
+
+if TYPE_CHECKING:  # imported where it is used: ``bomay serve`` starts without it
+    import httpx
 
 
 def load_release(
@@ -28,6 +31,8 @@ def load_release(
     progress: Callable[[str, int], None] = lambda _g, _n: None,
 ) -> int:
     """PUT each named graph of ``release`` to ``graph_store``; return the triples sent."""
+    import httpx  # noqa: PLC0415 - see the import above
+
     store = ox.Store.read_only(str(release.folder / "store"))
     sent = 0
     with httpx.Client(auth=auth, timeout=timeout_s, follow_redirects=False) as client:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic.config import JsonDict
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -67,11 +68,15 @@ class ProjectFile(PydanticBaseSettingsSource):
         return values
 
 
+#: marks a setting the service publishes in its Service Description (a client may rely on it)
+PUBLISHED: JsonDict = {"published": True}
+
+
 def _in_project(folder: str, description: str) -> Any:
     """A folder setting whose default is ``folder`` in the project directory."""
     return Field(
         default_factory=lambda data: data["project_dir"] / folder,
-        description=f"{description} (default: {folder}/ in the project directory)",
+        description=f"{description}, in the project directory unless set",
     )
 
 
@@ -124,7 +129,9 @@ class Settings(BaseSettings):
     )
     public_url: str = Field(
         "http://127.0.0.1:8000/",
-        description="Where the service is reachable: written into release descriptions at build",
+        description="Where the service is reachable: written into the release's catalogue at "
+        "build (download URLs, endpoint), and advertised by `bomay serve`; when unset, serve "
+        "advertises the address it listens on",
     )
     licence: str = Field(
         "https://creativecommons.org/licenses/by/4.0/", description="Licence of the dataset"
@@ -134,30 +141,54 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Interface the service listens on")
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on")
-    query_timeout_s: float = Field(30.0, gt=0, description="Wall-clock limit of one query")
-    max_query_bytes: int = Field(64 * 1024, gt=0, description="Largest accepted query text")
+    query_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        description="Wall-clock limit of one query: past it the query's worker process is "
+        "killed and replaced, and the client gets 503",
+        json_schema_extra=PUBLISHED,
+    )
+    max_query_bytes: int = Field(
+        64 * 1024, gt=0, description="Largest accepted query text (413)",
+        json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     request_body_timeout_s: float = Field(
-        10.0, gt=0, description="Time a client has to send a POST body (slow uploads: 408)"
-    )
-    max_nesting_depth: int = Field(64, gt=0, description="Deepest ( { [ nesting in a query")
+        10.0, gt=0, description="Time a client has to send a POST body (slow uploads: 408)",
+        json_schema_extra=PUBLISHED,
+    )  # fmt: skip
+    max_nesting_depth: int = Field(
+        64, gt=0, description="Deepest ( { [ nesting in a query (400, checked before parsing: "
+        "deep nesting crashes the engine's parser)", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     max_query_tokens: int = Field(
-        2000, gt=0, description="Most terms, operators and brackets in a query (flat chains)"
-    )
-    max_result_rows: int = Field(10_000, gt=0, description="Rows or triples before truncation")
+        2000, gt=0, description="Most terms, operators and brackets in a query (400, counted "
+        "before parsing: a long flat chain such as ?x + 1 + 1 … crashes the engine's parser)",
+        json_schema_extra=PUBLISHED,
+    )  # fmt: skip
+    max_result_rows: int = Field(
+        10_000, gt=0, description="Rows or triples of an answer: more are cut, the "
+        "Bomay-Results-Truncated header is set, and SPARQL JSON and XML answers name "
+        "bomay:resultsTruncated as a link in their head", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     max_result_bytes: int = Field(
-        16 << 20, ge=1024, description="Largest answer body before rows are cut"
-    )
+        16 << 20, ge=1024, description="Largest answer body: rows are cut until the answer "
+        "fits, and it is marked as truncated, like the row cap", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     query_time_per_minute_s: float = Field(
         60,
         ge=0,
         description="Seconds of worker time one client address may use a minute, as each "
-        "query really took; past its budget a client gets 429 with the real wait (0: no limit)",
+        "query really took; past its budget a client gets 429 with the real wait in "
+        "Retry-After (0: no limit; /health is exempt; behind a reverse proxy see "
+        "docs/SECURITY.md)",
+        json_schema_extra=PUBLISHED,
     )
     query_time_burst_s: float = Field(
         120,
         gt=0,
         description="Worker time a client may save up and spend at once; also the most debt "
         "one costly query can leave it in",
+        json_schema_extra=PUBLISHED,
     )
     request_cost_s: float = Field(
         0.01,
@@ -165,6 +196,7 @@ class Settings(BaseSettings):
         description="What any request costs of the budget besides its queries' worker time "
         "(a page or file, a 304, a refusal before evaluation): with the defaults, 100 "
         "requests a second, sustained",
+        json_schema_extra=PUBLISHED,
     )
     query_workers: int = Field(
         8,
@@ -174,23 +206,34 @@ class Settings(BaseSettings):
         "about 80 MB, mostly shared with the fork server, but may grow to "
         "BOMAY_WORKER_MEMORY_MB, so keep workers times that limit below the host's memory "
         "(8 times 2 GiB = 16 GiB on a 24 GiB host)",
+        json_schema_extra=PUBLISHED,
     )
-    max_queued_queries: int = Field(8, ge=0, description="Queries waiting for a worker")
+    max_queued_queries: int = Field(
+        8, ge=0, description="Queries waiting for a worker; further queries get 429 with "
+        "Retry-After", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     max_queries_per_client: int = Field(
         2,
         ge=0,
         description="Queries one client address may have running or waiting at once, so a "
         "few clients sending costly queries cannot hold every worker (0: no cap)",
+        json_schema_extra=PUBLISHED,
     )
-    cache_max_age_s: int = Field(300, ge=0, description="Cache-Control max-age of answers")
+    cache_max_age_s: int = Field(
+        300, ge=0, description="Cache-Control max-age of answers (ETags derive from the "
+        "release and the request; If-None-Match gives 304)", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     worker_memory_mb: int = Field(
-        2048, ge=0, description="Address-space limit of one query worker (0: none)"
-    )
+        2048, ge=0, description="Address-space limit of one query worker: a query needing "
+        "more aborts its worker (503), which is replaced (0: none)",
+        json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     demote_query_after_s: float = Field(
         0.2,
         gt=0,
         description="A query still running after this long drops to the idle CPU class, so "
         "cheap queries overtake runaway ones; its worker is replaced when it ends",
+        json_schema_extra=PUBLISHED,
     )
     worker_nice: int = Field(
         10,
@@ -198,16 +241,19 @@ class Settings(BaseSettings):
         le=19,
         description="Scheduling niceness added to query workers, so the server process "
         "answering requests is never starved of CPU by the queries it runs",
+        json_schema_extra=PUBLISHED,
     )
     release_poll_s: float = Field(
-        5.0, gt=0, description="How often a running server looks for a new current release"
-    )
+        5.0, gt=0, description="How often a running server looks for a new current release "
+        "and switches to it, without restart", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     verify_release: bool = Field(
         True, description="Check the release's checksums before serving it (refuse if damaged)"
     )
     isolate_query_workers: bool = Field(
-        True, description="Run query workers in an empty network namespace (Linux)"
-    )
+        True, description="Run query workers in an empty network namespace (Linux), so "
+        "nothing they run can connect anywhere", json_schema_extra=PUBLISHED,
+    )  # fmt: skip
 
     store: Literal["oxigraph", "remote"] = Field(
         "oxigraph", description="Query the release's embedded store, or a remote SPARQL server"
@@ -238,6 +284,21 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")) or not value.endswith("/"):
             raise ValueError("must be an http(s) IRI ending with '/'")
         return value
+
+    @classmethod
+    def published(cls) -> list[str]:
+        """The settings the Service Description gives (the ones marked ``PUBLISHED``)."""
+        return [
+            name
+            for name, field in cls.model_fields.items()
+            if isinstance(field.json_schema_extra, dict)
+            and field.json_schema_extra.get("published")
+        ]
+
+    @staticmethod
+    def variable(name: str) -> str:
+        """The environment variable of a setting: ``query_timeout_s`` → BOMAY_QUERY_TIMEOUT_S."""
+        return ENV_PREFIX + name.upper()
 
     @property
     def issued(self) -> dt.date:

@@ -1,10 +1,13 @@
-"""Each competency question (queries/*.rq) against the answers the sources state."""
+"""Each competency question (queries/*.rq) against the answers the sources state, over the
+embedded store and again through a bomay in front of Virtuoso (``BOMAY_STORE=remote``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+
+from conftest import STORES
 
 Select = Callable[[str], list[dict[str, str]]]
 ID = "https://w3id.org/bomay/id/"
@@ -15,6 +18,12 @@ A000, A001, A002, A003, A004 = (
     f"{ID}article/003-ea0a13be01342030",
     f"{ID}article/004-93c0723c74180aa6",
 )
+
+
+@pytest.fixture(scope="module", params=STORES)
+def select(request: pytest.FixtureRequest, select: Select) -> Select:
+    """conftest's ``select`` (the embedded store), or the same over HTTP to Virtuoso."""
+    return select if request.param == "embedded" else request.getfixturevalue("remote_select")  # type: ignore[no-any-return]
 
 
 def values(rows: list[dict[str, str]], key: str) -> set[str]:

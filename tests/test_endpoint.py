@@ -8,13 +8,12 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Callable
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import MAX_ROWS, Canary
+from conftest import MAX_ROWS, STORES, Canary, in_flight, wait_until
 
 SELECT_VI = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>
@@ -24,6 +23,13 @@ CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+@pytest.fixture(scope="module", params=STORES)
+def endpoint(request: pytest.FixtureRequest, server: str) -> str:
+    """A protocol test runs against the embedded store, and again against a bomay in front
+    of Virtuoso (``BOMAY_STORE=remote``): the same answers whatever the store."""
+    return server if request.param == "embedded" else str(request.getfixturevalue("remote_server"))
+
+
 def get(server: str, query: str, accept: str | None = None, **params: str) -> httpx.Response:
     headers = {"Accept": accept} if accept else {}
     return httpx.get(
@@ -31,19 +37,19 @@ def get(server: str, query: str, accept: str | None = None, **params: str) -> ht
     )
 
 
-def test_select_formats_agree_and_keep_vietnamese(server: str) -> None:
+def test_select_formats_agree_and_keep_vietnamese(endpoint: str) -> None:
     answers = {}
     for media_type, fmt in (
         ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
         ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
         ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
     ):
-        response = get(server, SELECT_VI, media_type)
+        response = get(endpoint, SELECT_VI, media_type)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith(media_type)
         rows = ox.parse_query_results(response.content, format=fmt)
         answers[media_type] = [(r["label"].value, r["label"].language) for r in rows]
-    as_csv = get(server, SELECT_VI, "text/csv")
+    as_csv = get(endpoint, SELECT_VI, "text/csv")
     csv_labels = [row["label"] for row in csv.DictReader(io.StringIO(as_csv.text))]
     first = answers["application/sparql-results+json"]
     assert ("Văn phòng huyện An Lão", "vi") in first
@@ -72,23 +78,23 @@ def test_post_form_and_direct(server: str) -> None:
         ("application/rdf+xml", ox.RdfFormat.RDF_XML),
     ],
 )
-def test_construct_formats(server: str, media_type: str, fmt: ox.RdfFormat) -> None:
+def test_construct_formats(endpoint: str, media_type: str, fmt: ox.RdfFormat) -> None:
     query = "DESCRIBE <https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-huyen>"
-    response = get(server, query, media_type)
+    response = get(endpoint, query, media_type)
     assert response.status_code == 200, response.text
     triples = list(ox.parse(response.content, format=fmt))
     assert any(getattr(t.object, "value", "") == "Văn phòng huyện An Lão" for t in triples)
 
 
-def test_accept_q_values_format_parameter_and_406(server: str) -> None:
-    chosen = get(server, SELECT_VI, "text/csv;q=0.5, application/sparql-results+xml;q=0.9")
+def test_accept_q_values_format_parameter_and_406(endpoint: str) -> None:
+    chosen = get(endpoint, SELECT_VI, "text/csv;q=0.5, application/sparql-results+xml;q=0.9")
     assert chosen.headers["content-type"].startswith("application/sparql-results+xml")
     assert (
-        get(server, SELECT_VI, "text/html", format="csv")
+        get(endpoint, SELECT_VI, "text/html", format="csv")
         .headers["content-type"]
         .startswith("text/csv")
     )
-    refused = get(server, SELECT_VI, "image/png")
+    refused = get(endpoint, SELECT_VI, "image/png")
     assert refused.status_code == 406
     assert "application/sparql-results+json" in refused.text
 
@@ -104,16 +110,16 @@ def test_accept_q_values_format_parameter_and_406(server: str) -> None:
         ({"params": {"query": "LOAD <http://127.0.0.1:9/x>"}}, 403, "read-only"),
     ],
 )
-def test_protocol_errors_get(server: str, request_kwargs: dict, status: int, words: str) -> None:  # type: ignore[type-arg]
-    response = httpx.get(f"{server}/sparql", timeout=30, **request_kwargs)
+def test_protocol_errors_get(endpoint: str, request_kwargs: dict, status: int, words: str) -> None:  # type: ignore[type-arg]
+    response = httpx.get(f"{endpoint}/sparql", timeout=30, **request_kwargs)
     assert response.status_code == status, response.text
     assert words in response.text.lower()
     assert "Traceback" not in response.text
 
 
-def test_relative_iris_resolve_against_the_base(server: str) -> None:
+def test_relative_iris_resolve_against_the_base(endpoint: str) -> None:
     """The W3C protocol test's query, and a relative IRI that names a resource."""
-    construct = get(server, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    construct = get(endpoint, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
     assert construct.status_code == 200, construct.text
     triples = list(ox.parse(construct.content, format=ox.RdfFormat.N_TRIPLES))
     base = "https://w3id.org/bomay/"
@@ -122,17 +128,17 @@ def test_relative_iris_resolve_against_the_base(server: str) -> None:
         "SELECT ?l WHERE { <id/agency/hai-phong/an-lao/van-phong-huyen> ?p ?l "
         "FILTER(?l = 'Văn phòng huyện An Lão'@vi) }"
     )
-    rows = get(server, query).json()["results"]["bindings"]
+    rows = get(endpoint, query).json()["results"]["bindings"]
     assert rows and rows[0]["l"]["value"] == "Văn phòng huyện An Lão"
-    assert get(server, "BASE <http://example.org/> ASK { <s> ?p ?o }").json()["boolean"] is False
+    assert get(endpoint, "BASE <http://example.org/> ASK { <s> ?p ?o }").json()["boolean"] is False
 
 
 @pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
-def test_a_dataset_without_a_query_is_refused(server: str, parameter: str) -> None:
+def test_a_dataset_without_a_query_is_refused(endpoint: str, parameter: str) -> None:
     graph = "https://w3id.org/bomay/graph/article-000"
-    response = httpx.get(f"{server}/sparql", params={parameter: graph}, timeout=30)
+    response = httpx.get(f"{endpoint}/sparql", params={parameter: graph}, timeout=30)
     assert response.status_code == 400 and "no query" in response.text
-    described = httpx.get(f"{server}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    described = httpx.get(f"{endpoint}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
     assert described.status_code == 200  # without any parameter: the service description
 
 
@@ -158,8 +164,8 @@ def test_protocol_errors_post(server: str) -> None:
         assert httpx.request(method, f"{server}/sparql", timeout=30).status_code == 405
 
 
-def test_service_description(server: str, release: object) -> None:
-    response = httpx.get(f"{server}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+def test_service_description(endpoint: str, release: object) -> None:
+    response = httpx.get(f"{endpoint}/sparql", headers={"Accept": "text/turtle"}, timeout=30)
     assert response.status_code == 200
     triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
     sd = "http://www.w3.org/ns/sparql-service-description#"
@@ -170,49 +176,49 @@ def test_service_description(server: str, release: object) -> None:
     assert len(names) == len(release.manifest["stats"]["graphs"])  # type: ignore[attr-defined]
 
 
-def test_head_cors_etag_and_304(server: str) -> None:
-    full = get(server, SELECT_VI)
-    head = httpx.head(f"{server}/sparql", params={"query": SELECT_VI}, timeout=30)
+def test_head_cors_etag_and_304(endpoint: str) -> None:
+    full = get(endpoint, SELECT_VI)
+    head = httpx.head(f"{endpoint}/sparql", params={"query": SELECT_VI}, timeout=30)
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-length"] == str(len(full.content))
     assert "Accept" in full.headers["vary"] and "max-age" in full.headers["cache-control"]
     etag = full.headers["etag"]
     again = httpx.get(
-        f"{server}/sparql", params={"query": SELECT_VI}, headers={"If-None-Match": etag}
+        f"{endpoint}/sparql", params={"query": SELECT_VI}, headers={"If-None-Match": etag}
     )
     assert again.status_code == 304
-    other = get(server, SELECT_VI, "text/csv")
+    other = get(endpoint, SELECT_VI, "text/csv")
     assert other.headers["etag"] != etag
     cors = httpx.get(
-        f"{server}/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+        f"{endpoint}/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
     )
     assert cors.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in cors.headers
     preflight = httpx.options(
-        f"{server}/sparql",
+        f"{endpoint}/sparql",
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
     )
     assert preflight.status_code == 200
 
 
-def test_never_fetches_a_url(server: str, canary: Canary) -> None:
+def test_never_fetches_a_url(endpoint: str, canary: Canary) -> None:
     """SERVICE, FROM and default-graph-uri naming a local listener must not connect to it."""
     url = canary.url
-    service = get(server, f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
+    service = get(endpoint, f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
     assert service.status_code == 400 and "never fetches" in service.text
-    escaped = get(server, f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}")
+    escaped = get(endpoint, f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}")
     assert escaped.status_code == 400
-    from_graph = get(server, "SELECT * FROM <" + url + "> WHERE { ?s ?p ?o }")
+    from_graph = get(endpoint, "SELECT * FROM <" + url + "> WHERE { ?s ?p ?o }")
     assert from_graph.status_code == 200 and from_graph.json()["results"]["bindings"] == []
-    param = get(server, "SELECT * WHERE { ?s ?p ?o }", **{"default-graph-uri": url})
+    param = get(endpoint, "SELECT * WHERE { ?s ?p ?o }", **{"default-graph-uri": url})
     assert param.status_code == 200 and param.json()["results"]["bindings"] == []
     assert not canary.heard()
 
 
-def test_known_graph_as_dataset(server: str) -> None:
+def test_known_graph_as_dataset(endpoint: str) -> None:
     graph = "https://w3id.org/bomay/graph/article-004"
     rows = get(
-        server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": graph}
+        endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": graph}
     )
     assert [b["g"]["value"] for b in rows.json()["results"]["bindings"]] == [graph]
 
@@ -227,35 +233,18 @@ def test_size_and_nesting_limits(server: str) -> None:
     assert httpx.get(f"{server}/health", timeout=30).status_code == 200
 
 
-def test_row_cap_is_signalled(server: str) -> None:
+def test_row_cap_is_signalled(endpoint: str) -> None:
     # one article's graph: hundreds of rows, whatever the size of the reference data (a
     # remote engine writes a whole answer before bomay cuts it)
     graph = "https://w3id.org/bomay/graph/article-000"
-    response = get(server, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    response = get(endpoint, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert response.status_code == 200
     body = response.json()
     assert len(body["results"]["bindings"]) == MAX_ROWS
     assert response.headers["bomay-results-truncated"].startswith("true")
     assert body["head"]["link"] == ["https://w3id.org/bomay/def#resultsTruncated"]
-    small = get(server, SELECT_VI)
+    small = get(endpoint, SELECT_VI)
     assert "bomay-results-truncated" not in small.headers
-
-
-def in_flight(server: str) -> float:
-    """How many endpoint queries the server is running or holding for a worker now."""
-    for line in httpx.get(f"{server}/metrics", timeout=30).text.splitlines():
-        if line.startswith("bomay_queries_in_flight "):
-            return float(line.split()[-1])
-    raise AssertionError("no bomay_queries_in_flight in /metrics")
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 30) -> None:
-    """Poll for an event (never a fixed sleep); fail naming it if it does not come."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting until {what}")
-        time.sleep(0.02)
 
 
 def test_runaway_query_is_stopped_while_others_are_served(server: str) -> None:
@@ -331,12 +320,12 @@ def test_read_only_data_unchanged(server: str, release: object) -> None:
     assert digest() == before
 
 
-def test_metrics_and_health(server: str) -> None:
-    get(server, SELECT_VI)
-    metrics = httpx.get(f"{server}/metrics", timeout=30).text
+def test_metrics_and_health(endpoint: str) -> None:
+    get(endpoint, SELECT_VI)
+    metrics = httpx.get(f"{endpoint}/metrics", timeout=30).text
     assert 'bomay_queries_total{outcome="ok"}' in metrics
     assert "bomay_refusals_total" in metrics
-    health = httpx.get(f"{server}/health", timeout=30).json()
+    health = httpx.get(f"{endpoint}/health", timeout=30).json()
     assert health["status"] == "ok" and health["release"]
     assert json.dumps(health)
 

@@ -21,12 +21,12 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import SPARQL_TOKENS, accept_headers
 
 from conftest import ROOT
 from launch import running_server
 from publish.settings import Settings
 from publish.store import Release
+from strategies import SPARQL_TOKENS, accept_headers
 
 MARKER = "zq7echo"  # sent only in headers: must never come back
 CI_REQUESTS = 300

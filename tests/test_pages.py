@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import QUERIES
+from publish.serve.resources import MAX_INBOUND, first_inbound
 from publish.serve.search import LabelIndex
 from publish.store import Release
 
@@ -231,3 +232,20 @@ def test_query_page_offers_the_examples_and_works_without_javascript(server: str
         assert httpx.get(server + path).status_code == 200
     unknown = httpx.get(server + "/query", params={"example": "<script>alert(1)</script>"})
     assert unknown.status_code == 200 and "<script>alert" not in unknown.text
+
+
+def test_inbound_links_are_the_first_by_property_then_subject() -> None:
+    def row(p: str, kind: str, s: str) -> dict[str, dict[str, str]]:
+        return {"p": {"type": "uri", "value": p}, "s": {"type": kind, "value": s}}
+
+    many = [row("urn:c", "uri", f"urn:{i:04}") for i in range(500)]
+    rows = [row("urn:b", "uri", "urn:a"), row("urn:a", "uri", "urn:z"), row("urn:a", "bnode", "x")]
+    rows += many
+    first = first_inbound(rows)
+    assert len(first) == MAX_INBOUND
+    assert [(r["p"]["value"], r["s"]["value"]) for r in first[:4]] == [
+        ("urn:a", "x"),
+        ("urn:a", "urn:z"),
+        ("urn:b", "urn:a"),
+        ("urn:c", "urn:0000"),
+    ]

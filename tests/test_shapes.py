@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
-from test_shacl_sparql import reference, results, store_of
 
 from publish.build.cache import Delta
 from publish.build.validate import load_shapes, validate
 from publish.settings import Settings
+from shacl_reference import reference, results, store_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "invalid"
 BS = "https://w3id.org/bomay/shapes#"

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from conftest import make_settings, minted, sampled
+from conftest import make_settings, minted
 from publish.settings import CANONICAL_BASE, Settings
 from publish.store import Release
 from publish.w3id import htaccess, is_local
@@ -36,15 +36,18 @@ def text(server: str, settings: Settings) -> str:
     return htaccess(settings.model_copy(update={"public_url": f"{server}/"}))
 
 
-def test_every_minted_iri_reaches_its_description(text: str, release: Release) -> None:
-    failures = []
-    with httpx.Client(timeout=60) as http:
-        for iri in sorted(sampled(minted(release.folder, CANONICAL_BASE), CANONICAL_BASE)):
-            target, status = redirect(text, iri[len(CANONICAL_BASE) :])
-            answer = http.get(target, headers={"Accept": "text/turtle"})
-            if status != 303 or answer.status_code != 200:
-                failures.append(f"{iri}: {status} → {target}: {answer.status_code}")
-    assert failures == []
+def test_every_minted_iri_reaches_its_description(text: str, server: str, release: Release) -> None:
+    """Each IRI is sent, with a 303, to its own path on the server; tests/test_iris.py
+    requests every such path, so here one IRI of each kind is followed."""
+    followed: dict[str, str] = {}
+    for iri in sorted(minted(release.folder, CANONICAL_BASE)):
+        path = iri[len(CANONICAL_BASE) :]
+        assert redirect(text, path) == (f"{server}/{path}", 303), iri
+        followed.setdefault("/".join(path.split("/")[:2]), f"{server}/{path}")
+    assert len(followed) > 20
+    for target in followed.values():
+        answer = httpx.get(target, headers={"Accept": "text/turtle"}, timeout=30)
+        assert answer.status_code == 200, target
 
 
 @pytest.mark.parametrize(

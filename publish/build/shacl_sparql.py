@@ -96,8 +96,11 @@ class Check:
     reach: int | None = 2  # steps from the focus node it reads; None: unknown (SPARQL)
 
     def query(self, restrict: str = "") -> str:
-        """The SELECT; ``restrict`` is a graph pattern that limits ?this."""
-        focus = f"{{ SELECT DISTINCT ?this WHERE {{ {restrict} {self.focus} }} }}"
+        """The SELECT; ``restrict`` is a graph pattern that limits ?this (the targets are
+        then tested for each of its nodes, which pyoxigraph does twice as fast as joining
+        them with it)."""
+        targets = f"{restrict} FILTER EXISTS {{ {self.focus} }}" if restrict else self.focus
+        focus = f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
         if self.constraint is not None:  # a user's SELECT: targets go at the head of WHERE
             match = _WHERE.search(self.body)
             if match is None:

@@ -2,7 +2,9 @@
 
 Answers a GET on the endpoint without a query. It claims only what the service does: query
 (never update), the result formats it writes, the union default graph, each named graph with
-its triple count (from the release manifest), and every limit.
+its triple count (from the release manifest), and every setting marked as published (the
+limits a client meets) as a ``schema:PropertyValue``: its variable, value and description,
+from the settings themselves, so this list cannot drift from them.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from publish.iris import Iris
+from publish.rdf import PREFIXES
 from publish.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
+SCHEMA = PREFIXES["schema"]
+XSD = PREFIXES["xsd"]
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RESULT_FORMATS = (
     "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
@@ -25,7 +29,6 @@ RESULT_FORMATS = (
 
 
 def service_description(settings: Settings, manifest: dict[str, Any]) -> list[ox.Triple]:
-    iris = Iris(settings.base_iri)
     service = ox.NamedNode(f"{settings.public_url}sparql")
     dataset = ox.BlankNode("dataset")
     default = ox.BlankNode("default")
@@ -58,16 +61,21 @@ def service_description(settings: Settings, manifest: dict[str, Any]) -> list[ox
             sd(named, "graph", graph),
             ox.Triple(graph, ox.NamedNode(VOID + "triples"), _integer(int(row["n"]))),
         ]
-    limits = {
-        "queryTimeoutSeconds": settings.query_timeout_s,
-        "maxQueryBytes": settings.max_query_bytes,
-        "maxNestingDepth": settings.max_nesting_depth,
-        "maxResultRows": settings.max_result_rows,
-        "concurrentQueries": settings.query_workers,
-        "maxQueuedQueries": settings.max_queued_queries,
-    }
-    for name, value in limits.items():
-        t.append(ox.Triple(service, ox.NamedNode(iris.vocab + name), _number(value)))
+    for name in Settings.published():
+        node = ox.BlankNode(f"setting-{name}")
+        description = Settings.model_fields[name].description or ""
+        t += [
+            ox.Triple(service, ox.NamedNode(SCHEMA + "additionalProperty"), node),
+            ox.Triple(node, RDF_TYPE, ox.NamedNode(SCHEMA + "PropertyValue")),
+            ox.Triple(
+                node, ox.NamedNode(SCHEMA + "propertyID"), ox.Literal(Settings.variable(name))
+            ),
+            ox.Triple(node, ox.NamedNode(SCHEMA + "name"), ox.Literal(name)),
+            ox.Triple(node, ox.NamedNode(SCHEMA + "value"), _number(getattr(settings, name))),
+            ox.Triple(
+                node, ox.NamedNode(SCHEMA + "description"), ox.Literal(description, language="en")
+            ),
+        ]
     return t
 
 
@@ -75,7 +83,9 @@ def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
 
-def _number(value: float) -> ox.Literal:
+def _number(value: float | bool) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
         return _integer(value)
     return ox.Literal(

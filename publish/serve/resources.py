@@ -110,12 +110,23 @@ async def _page(
                 term["anExample"] = {"type": "uri", "value": example}
         page = describe.group(iri, labels, statements, [])
         return render("ontology.html", request, state, page=page, terms=terms).encode()
-    inbound = await state.select(describe.inbound_query(iri, MAX_INBOUND, lang))
+    inbound = first_inbound(await state.select(describe.inbound_query(iri, lang)))
     lineage = await state.select(describe.lineage_query(iri, state.iris.vocab, lang))
     page = describe.group(iri, labels, statements, inbound)
     title = page.labels.get(lang) or page.labels.get("vi") or iri
     unit = await unit_page.build(state, iri, title, lang)  # None unless a unit
     return render("resource.html", request, state, page=page, lineage=lineage, unit=unit).encode()
+
+
+def first_inbound(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first ``MAX_INBOUND`` links by property, then subject (blank nodes first), as
+    SPARQL's ORDER BY ?p ?s would give them."""
+
+    def key(row: dict[str, Any]) -> tuple[str, bool, str]:
+        subject = row["s"]
+        return row["p"]["value"], subject["type"] != "bnode", subject["value"]
+
+    return sorted(rows, key=key)[:MAX_INBOUND]
 
 
 def _answer(request: Request, body: bytes, media_type: str, headers: dict[str, str]) -> Response:

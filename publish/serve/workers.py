@@ -47,7 +47,6 @@ from publish.store import StoreSpec, open_store
 log = logging.getLogger("bomay.workers")
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-ALIVE_FD = "_forkserver_alive_fd"  # multiprocessing.forkserver's keep-alive pipe
 RESPAWN_BACKOFF_MAX_S = 30  # the longest pause between attempts to replace a worker
 
 
@@ -116,14 +115,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the worker
         forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    # every child of the fork server inherits the pipe that keeps the fork server alive: a
-    # worker busy with a query would keep its own parent alive after the server was killed,
-    # and so never get that signal (found with a query that does not hit the memory limit)
-    keep_alive = getattr(forkserver._forkserver, ALIVE_FD, None)
-    if keep_alive is not None:
-        with contextlib.suppress(OSError):
-            os.close(keep_alive)
-        setattr(forkserver._forkserver, ALIVE_FD, None)
 
 
 # Jobs and answers cross a socket pair, each as a JSON header and a body, each after its
