@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+import rdflib
+from rdflib.namespace import DCAT, RDF
 from vietnamadminunits.converter import convert_address, converter_2025
 
 from publish.build.crosswalk import COMMUNES, COMMUNES_JSON, PROVINCES
@@ -57,9 +59,10 @@ def test_the_crosswalk_has_a_row_per_old_commune(release: Release) -> None:
 
 
 def test_the_crosswalk_files_are_in_the_catalogue(release: Release) -> None:
-    description = (release.folder / "description.ttl").read_text(encoding="utf-8")
+    description = rdflib.Graph().parse(release.folder / "description.ttl")
+    distributions = {str(d) for d in description.subjects(RDF.type, DCAT.Distribution)}
     for name in (COMMUNES, COMMUNES_JSON, PROVINCES):
-        assert f"dataset/bomay/distribution/{slugify(name)}>" in description
+        assert f"{ID}dataset/bomay/distribution/{slugify(name)}" in distributions
 
 
 @pytest.mark.parametrize(
