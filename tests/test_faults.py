@@ -176,6 +176,18 @@ def _state(pid: int) -> str:
         return "gone"
 
 
+def _wait_for_every_worker(server: int) -> None:
+    """Poll until the pool has all its workers, idle: a server answers once one is ready
+    and starts the others in the background, and a starting worker is on the CPU too."""
+    count = Settings.model_fields["query_workers"].default  # the servers here keep it
+    for _ in range(600):  # bounded: 30 s
+        workers = _workers(server)
+        if len(workers) >= count and all(_state(w) == "S" for w in workers):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the workers did not all start")
+
+
 def _wait_for_a_running_worker(server: int) -> None:
     """Poll until a query worker is on the CPU (state R): the query has reached it."""
     for _ in range(600):  # bounded: 30 s
@@ -202,6 +214,7 @@ def test_a_killed_server_takes_its_workers_and_a_restart_serves(
         "BOMAY_WORKER_MEMORY_MB": "0",  # only the kill may end the query
     }
     with server_process(env) as (url, process):
+        _wait_for_every_worker(process.pid)
         workers = _workers(process.pid)
         assert len(workers) >= 2
         helpers = _children(process.pid)  # the fork server and multiprocessing's tracker
@@ -229,6 +242,7 @@ def test_workers_killed_mid_query_give_503_and_are_replaced(
         "BOMAY_WORKER_MEMORY_MB": "0",  # only our kill may stop the query
     }
     with server_process(env) as (url, process):
+        _wait_for_every_worker(process.pid)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             pending = pool.submit(httpx.get, f"{url}/sparql", params={"query": CROSS}, timeout=60)
             _wait_for_a_running_worker(process.pid)
