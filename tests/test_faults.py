@@ -176,16 +176,18 @@ def _state(pid: int) -> str:
         return "gone"
 
 
-def _wait_for_every_worker(server: int) -> None:
-    """Poll until the pool has all its workers, idle: a server answers once one is ready
-    and starts the others in the background, and a starting worker is on the CPU too."""
-    count = Settings.model_fields["query_workers"].default  # the servers here keep it
+WORKERS = 2
+
+
+def _idle_workers(server: int, count: int = WORKERS) -> list[int]:
+    """Poll until the server's ``count`` workers have started (some start in the background)
+    and each waits for a query (state S): then the one that runs is the query's."""
     for _ in range(600):  # bounded: 30 s
         workers = _workers(server)
         if len(workers) >= count and all(_state(w) == "S" for w in workers):
-            return
+            return workers
         time.sleep(0.05)
-    raise AssertionError("the workers did not all start")
+    raise AssertionError(f"the server's {count} workers did not all start and wait")
 
 
 def _wait_for_a_running_worker(server: int) -> None:
@@ -212,11 +214,10 @@ def test_a_killed_server_takes_its_workers_and_a_restart_serves(
         "BOMAY_RELEASE_DIR": str(settings.release_dir),
         "BOMAY_QUERY_TIMEOUT_S": "120",
         "BOMAY_WORKER_MEMORY_MB": "0",  # only the kill may end the query
+        "BOMAY_QUERY_WORKERS": str(WORKERS),
     }
     with server_process(env) as (url, process):
-        _wait_for_every_worker(process.pid)
-        workers = _workers(process.pid)
-        assert len(workers) >= 2
+        workers = _idle_workers(process.pid)
         helpers = _children(process.pid)  # the fork server and multiprocessing's tracker
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             pending = pool.submit(httpx.get, f"{url}/sparql", params={"query": CROSS}, timeout=60)
@@ -240,9 +241,10 @@ def test_workers_killed_mid_query_give_503_and_are_replaced(
         "BOMAY_RELEASE_DIR": str(settings.release_dir),
         "BOMAY_QUERY_TIMEOUT_S": "120",
         "BOMAY_WORKER_MEMORY_MB": "0",  # only our kill may stop the query
+        "BOMAY_QUERY_WORKERS": str(WORKERS),
     }
     with server_process(env) as (url, process):
-        _wait_for_every_worker(process.pid)
+        _idle_workers(process.pid)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             pending = pool.submit(httpx.get, f"{url}/sparql", params={"query": CROSS}, timeout=60)
             _wait_for_a_running_worker(process.pid)

@@ -95,12 +95,17 @@ def test_the_ontology_resolves_as_def_def_slash_and_its_version(server: str) -> 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, str]]:
-    """A release built under another base, for publication at a public URL, served."""
+    """A release built under another base, for publication at a public URL, served from a
+    project that has no example queries of its own."""
     settings = make_settings(
         tmp_path_factory.mktemp("published"), base_iri=OTHER_BASE, public_url=PUBLIC
     )
     build(settings)
-    env = {**server_env(settings), "BOMAY_BASE_IRI": OTHER_BASE, "BOMAY_PUBLIC_URL": PUBLIC}
+    env = {
+        **server_env(settings),
+        "BOMAY_PUBLIC_URL": PUBLIC,
+        "BOMAY_QUERIES_DIR": str(tmp_path_factory.mktemp("no-queries")),
+    }
     with running_server(env) as url:
         yield settings, url
 
@@ -134,3 +139,12 @@ def test_pages_and_lineage_under_another_base(published: tuple[Settings, str]) -
     assert "w3id.org/bomay" not in turtle.text
     dataset = httpx.get(f"{url}/id/dataset/bomay.ttl", timeout=30)
     assert dataset.status_code == 200 and f"{PUBLIC}releases/" in dataset.text
+
+
+def test_the_pages_need_no_query_of_the_project(published: tuple[Settings, str]) -> None:
+    """The timeline's question ships in the package: a project without queries/ has it."""
+    _, url = published
+    timeline = httpx.get(f"{url}/timeline", timeout=30)
+    assert timeline.status_code == 200 and "2018-11-15" in timeline.text
+    editor = httpx.get(f"{url}/query", timeout=30).text
+    assert '<option value="cq14-timeline"' in editor and "cq01" not in editor

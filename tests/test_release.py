@@ -173,6 +173,7 @@ def test_the_default_graph_holds_each_triple_once(release: Release) -> None:
     )
     assert quads > triples  # some triples are in several graphs: the test can tell
     assert count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == triples
+    assert triples == release.manifest["default_graph_triples"]  # what the service says
 
 
 def test_a_release_an_older_bomay_built_is_refused_with_the_fix(tmp_path: Path) -> None:

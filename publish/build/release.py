@@ -263,6 +263,7 @@ def _write(
     write_graph(description, folder / DESCRIPTION, {**prefixes, **DESCRIPTION_PREFIXES})
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     with_merge(store, catalogue)  # every IRI the description mints is served like the data
+    default_graph = int(select(store, TRIPLES, iris.vocab)[0]["n"])  # the data and catalogue
     store.flush()
     store.optimize()
     del store  # release the RocksDB lock before the folder is renamed
@@ -274,6 +275,7 @@ def _write(
         "content": content,
         "base_iri": settings.base_iri,
         "triples": triples,
+        "default_graph_triples": default_graph,
         "quads": len(checked.quads),
         "store_layout": STORE_LAYOUT,
         "files": {f.dump.name: {"media_type": f.dump.media_type, "bytes": f.size} for f in facts},

@@ -49,7 +49,7 @@ def service_description(settings: Settings, manifest: dict[str, Any]) -> list[ox
         ox.Triple(dataset, RDF_TYPE, ox.NamedNode(SD + "Dataset")),
         sd(dataset, "defaultGraph", default),
         ox.Triple(default, RDF_TYPE, ox.NamedNode(SD + "Graph")),
-        ox.Triple(default, ox.NamedNode(VOID + "triples"), _integer(int(manifest["triples"]))),
+        ox.Triple(default, ox.NamedNode(VOID + "triples"), _integer(_default_triples(manifest))),
     ]
     t += [sd(service, "resultFormat", ox.NamedNode(FORMATS + name)) for name in RESULT_FORMATS]
     for row in manifest["stats"]["graphs"]:
@@ -77,6 +77,11 @@ def service_description(settings: Settings, manifest: dict[str, Any]) -> list[ox
             ),
         ]
     return t
+
+
+def _default_triples(manifest: dict[str, Any]) -> int:
+    """The default graph's size: the data's triples and the catalogue's, each once."""
+    return int(manifest.get("default_graph_triples", manifest["triples"]))
 
 
 def _integer(value: int) -> ox.Literal:

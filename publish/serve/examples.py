@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish.settings import CANONICAL_BASE
+
 TITLE = "# title:"
 BUILT_IN = Path(__file__).resolve().parent.parent / "queries"
 TIMELINE = "cq14-timeline"  # the built-in question the timeline page shows
@@ -30,24 +32,25 @@ class Example:
         return self.title_vi if lang == "vi" else self.title_en
 
 
-def read_examples(project_queries: Path) -> list[Example]:
+def read_examples(project_queries: Path, base: str = CANONICAL_BASE) -> list[Example]:
     """The built-in questions and the project's, by name (a project file of the same name
-    replaces a built-in one)."""
-    by_name = {e.name: e for folder in (BUILT_IN, project_queries) for e in _read(folder)}
+    replaces a built-in one), their IRIs moved to ``base`` as the data's are."""
+    by_name = {e.name: e for folder in (BUILT_IN, project_queries) for e in _read(folder, base)}
     return [by_name[name] for name in sorted(by_name)]
 
 
-def built_in(name: str) -> Example:
+def built_in(name: str, base: str = CANONICAL_BASE) -> Example:
     """One of the questions shipped in the package (the pages' own queries)."""
-    return _example(BUILT_IN / f"{name}.rq")
+    return _example(BUILT_IN / f"{name}.rq", base)
 
 
-def _read(folder: Path) -> list[Example]:
-    return [_example(path) for path in sorted(folder.glob("*.rq"))]
+def _read(folder: Path, base: str) -> list[Example]:
+    return [_example(path, base) for path in sorted(folder.glob("*.rq"))]
 
 
-def _example(path: Path) -> Example:
-    text = path.read_text(encoding="utf-8")
+def _example(path: Path, base: str) -> Example:
+    # written under the canonical base, like the data files (publish.iris.Iris.rebase)
+    text = path.read_text(encoding="utf-8").replace(CANONICAL_BASE, base)
     lines = text.splitlines()
     title_en = lines[0][len(TITLE) :].strip() if lines and lines[0].startswith(TITLE) else ""
     second = lines[1] if len(lines) > 1 else ""

@@ -52,7 +52,7 @@ async def search(
 @router.get("/timeline", response_class=HTMLResponse)
 async def timeline(request: Request, state: StateDep) -> HTMLResponse:
     """Every dated event, oldest first (competency question 14, shipped in the package)."""
-    rows = await state.select(built_in(TIMELINE).text)
+    rows = await state.select(built_in(TIMELINE, state.settings.base_iri).text)
     lang = i18n.choose(request)
     # the question lists the Vietnamese labels
     translations = await state.translations(lang) if lang != i18n.DEFAULT else {}

@@ -60,7 +60,7 @@ async def serve_current(settings: Settings, metrics: Metrics) -> tuple[State, IO
     except BaseException:
         lock.close()
         raise
-    examples = read_examples(Path(settings.queries_dir))
+    examples = read_examples(Path(settings.queries_dir), settings.base_iri)
     sums = {name: digest for digest, name in read_sums(release.folder)}
     summary = release.folder / CHANGES
     changes = json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else None
