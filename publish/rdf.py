@@ -20,6 +20,10 @@ PREFIXES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "void": "http://rdfs.org/ns/void#",
+    "dcatap": "http://data.europa.eu/r5r/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "vann": "http://purl.org/vocab/vann/",
+    "time": "http://www.w3.org/2006/time#",
     "schema": "https://schema.org/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "oa": "http://www.w3.org/ns/oa#",
@@ -31,6 +35,14 @@ PREFIXES: dict[str, str] = {
     "spdx": "http://spdx.org/rdf/terms#",
     "adms": "http://www.w3.org/ns/adms#",
     "geo": "http://www.opengis.net/ont/geosparql#",
+}
+
+
+#: the namespaces pages name terms by (``/def#sd:name``): PREFIXES, and SPARQL-SD's, which no
+#: query prologue may declare (the endpoint refuses any query with the word "service")
+TERM_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
 }
 
 

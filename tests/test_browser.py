@@ -129,9 +129,9 @@ def test_click_from_home_to_an_agency_its_predecessor_and_the_source(
     expect(page.locator("h1")).to_have_text("Văn phòng huyện An Lão")
     assert urlsplit(page.url).path == AGENCY
     snapshot(page, "agency")
-    page.locator("#lineage + ul").get_by_role("link", name="Văn phòng Huyện ủy An Lão").click()
+    page.locator("#lineage + ol").get_by_role("link", name="Văn phòng Huyện ủy An Lão").click()
     expect(page.locator("h1")).to_have_text("Văn phòng Huyện ủy An Lão")
-    source = page.locator("td .source a").first
+    source = page.locator(".sources a[href^='/id/article/']").first
     article = source.get_attribute("href") or ""
     source.click()
     assert urlsplit(page.url).path == article and article.startswith("/id/article/")
@@ -189,7 +189,7 @@ def test_the_language_switch_changes_lang_and_labels_without_javascript(
     plain_page.get_by_role("link", name="English").click()
     assert plain_page.locator("html").get_attribute("lang") == "en"
     expect(plain_page.locator("h1")).to_have_text("An Lao District Office")
-    expect(plain_page.locator("#statements")).to_have_text("Statements")
+    expect(plain_page.locator("#key-facts")).to_have_text("Key facts")
     plain_page.get_by_role("link", name="Timeline").click()  # remembered by the cookie
     assert plain_page.locator("html").get_attribute("lang") == "en"
     plain_page.get_by_role("link", name="Tiếng Việt").click()

@@ -131,7 +131,7 @@ def test_pages_and_lineage_under_another_base(published: tuple[Settings, str]) -
     _, url = published
     page = httpx.get(f"{url}/{AGENCY}", headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
-    lineage = page.text[page.text.index('id="lineage"') : page.text.index('id="statements"')]
+    lineage = page.text[page.text.index('id="lineage"') : page.text.index('id="relations"')]
     assert "Văn phòng Huyện ủy An Lão" in lineage and "2018-11-15" in lineage  # dated
     turtle = httpx.get(f"{url}/{AGENCY}.ttl", timeout=30)
     triples = list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))

@@ -68,9 +68,9 @@ def test_html_page_shows_labels_sources_and_quotes(server: str) -> None:
     html = page.text
     assert '<html lang="vi">' in html and f"<h1>{LABEL}</h1>" in html
     assert '<p class="en" lang="en">An Lao District Office</p>' in html
-    assert "graph/article-000" in html
+    assert 'href="/graph/article-000"' in html  # the graph page, one link from the source
     assert "/id/event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong" in html  # inbound link
-    lineage = html[html.index('id="lineage"') : html.index('id="statements"')]
+    lineage = html[html.index('id="lineage"') : html.index('id="relations"')]
     assert "Văn phòng Huyện ủy An Lão" in lineage and "2018-11-15" in lineage
     article = httpx.get(
         server + "/id/article/000-afca7d85baae3dc3", headers={"Accept": "text/html"}
@@ -168,13 +168,14 @@ def test_search_and_timeline_escape_and_render(server: str) -> None:
     assert first < last and "/id/event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh" in text
 
 
-def test_ontology_documentation_lists_terms_with_examples(server: str) -> None:
+def test_ontology_documentation_lists_its_terms_and_the_reused_ones(server: str) -> None:
     page = httpx.get(server + "/def", headers={"Accept": "text/html"})
     assert page.status_code == 200
     html = page.text
     assert 'id="Merger"' in html and "hợp nhất" in html.lower()
-    assert 'id="evidence"' in html and "Classes" in html and "Datatype properties" in html
-    assert 'href="/id/event/hai-phong/' in html  # an example instance from the data
+    assert 'id="evidence"' in html and "Các lớp" in html and "Thuộc tính dữ liệu" in html
+    # the reused terms the pages link to, each under its prefixed name
+    assert 'id="skos:prefLabel"' in html and 'id="org:resultingOrganization"' in html
 
 
 def test_trig_keeps_the_graph_of_each_statement(server: str) -> None:
@@ -223,7 +224,8 @@ def test_query_page_offers_the_examples_and_works_without_javascript(server: str
     assert html.count('<option value="cq') == len(QUERIES)
     assert '<form action="/sparql" method="get" id="plain-query">' in html
     assert 'src="/static/yasgui/yasgui.min.js"' in html
-    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing is loaded from outside
+    # nothing is loaded from outside (the citation's links are absolute, but only links)
+    assert not re.search(r'src="(https?:)?//|<link[^>]+href="(https?:)?//', html)
     for path in (
         "/static/yasgui/yasgui.min.js",
         "/static/yasgui/yasgui.min.css",
@@ -234,17 +236,18 @@ def test_query_page_offers_the_examples_and_works_without_javascript(server: str
     assert unknown.status_code == 200 and "<script>alert" not in unknown.text
 
 
-def test_inbound_links_are_the_first_by_property_then_subject() -> None:
-    def row(p: str, kind: str, s: str) -> dict[str, dict[str, str]]:
-        return {"p": {"type": "uri", "value": p}, "s": {"type": kind, "value": s}}
+def test_inbound_links_are_the_first_by_property_then_label() -> None:
+    def row(p: str, s: str, label: str) -> dict[str, dict[str, str]]:
+        return {"p": {"type": "uri", "value": p}, "s": {"type": "uri", "value": s},
+                "slabel": {"type": "literal", "value": label}}  # fmt: skip
 
-    many = [row("urn:c", "uri", f"urn:{i:04}") for i in range(500)]
-    rows = [row("urn:b", "uri", "urn:a"), row("urn:a", "uri", "urn:z"), row("urn:a", "bnode", "x")]
+    many = [row("urn:c", f"urn:{i:04}", f"Đơn vị {i:04}") for i in range(500)]
+    rows = [row("urn:b", "urn:a", "Ba"), row("urn:a", "urn:z", "Bé"), row("urn:a", "urn:y", "an")]
     rows += many
     first = first_inbound(rows)
     assert len(first) == MAX_INBOUND
     assert [(r["p"]["value"], r["s"]["value"]) for r in first[:4]] == [
-        ("urn:a", "x"),
+        ("urn:a", "urn:y"),
         ("urn:a", "urn:z"),
         ("urn:b", "urn:a"),
         ("urn:c", "urn:0000"),

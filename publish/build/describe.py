@@ -494,6 +494,7 @@ def _graphs(d: Description, stats: dict[str, list[dict[str, str | int]]], contex
 GRAPH_TITLES = {
     "ontology": ("Bản thể bomay", "The bomay ontology"),
     "vocabularies": ("Các bộ từ vựng SKOS của bomay", "bomay's SKOS vocabularies"),
+    "labels": ("Nhãn của các từ vựng dùng lại", "Labels of the reused vocabularies"),
     "rights": ("Giấy phép và quyền", "Licence and rights"),
     "links/wikidata": ("Liên kết tới Wikidata", "Links to Wikidata"),
     "links/geonames": ("Liên kết tới GeoNames, kèm bằng chứng", "Links to GeoNames, with evidence"),

@@ -35,7 +35,7 @@ from publish.build.indexes import write_search_labels
 from publish.build.load import Loaded, display_name, load, parse_file
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
 from publish.build.rights import licence, quote_rights
-from publish.build.stats import compute, select, term_examples
+from publish.build.stats import compute, select
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
 from publish.inuse import MANIFEST, is_held
@@ -238,7 +238,6 @@ def _write(
     _drop_catalogue(store, iris)  # a copy of the last build's store holds its description
     stats = compute(store, iris.vocab)
     context = _context(store, iris, checked, settings)
-    used = term_examples(store, iris.vocab)
     indexes = [write_search_labels(store, folder)]
     step("describe")
     facts = [FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name)) for d in dumps]
@@ -279,7 +278,6 @@ def _write(
         "quads": len(checked.quads),
         "store_layout": STORE_LAYOUT,
         "files": {f.dump.name: {"media_type": f.dump.media_type, "bytes": f.size} for f in facts},
-        "term_examples": used,
         "stats": {**stats, "graphs": graphs},
     }
     manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"

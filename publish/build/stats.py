@@ -28,20 +28,6 @@ UNITS = """SELECT ?period ?type (COUNT(DISTINCT ?u) AS ?units) WHERE {
 } GROUP BY ?period ?type ORDER BY DESC(?period) ?type"""
 
 
-#: one resource that uses each term of the ontology (the smallest IRI, so builds repeat)
-TERM_EXAMPLES = """SELECT ?term (MIN(STR(?e)) AS ?example) WHERE {
-  ?term a ?kind FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty))
-  FILTER(STRSTARTS(STR(?term), STR(bomay:)))
-  { ?e a ?term } UNION { ?e ?term ?any }
-  FILTER(isIRI(?e))
-} GROUP BY ?term"""
-
-
-def term_examples(store: ox.Store, vocab: str) -> dict[str, str]:
-    """Term IRI → an IRI that uses it, for the ontology's page (kept in the manifest)."""
-    return {str(r["term"]): str(r["example"]) for r in select(store, TERM_EXAMPLES, vocab)}
-
-
 def select(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]]:
     """The rows of a SELECT over the release store, counts as ints (for the build's records)."""
     result = store.query(sparql_prologue(vocab) + query)  # over the merge

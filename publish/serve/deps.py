@@ -21,6 +21,7 @@ from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import run_query
 from publish.serve.metrics import Metrics
+from publish.serve.provenance import Source, sources, sources_query
 from publish.serve.search import LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
@@ -45,6 +46,7 @@ class State:
 
     _labels: LabelIndex | None = None
     _translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
 
     @property
     def release_id(self) -> str:
@@ -86,6 +88,13 @@ class State:
             rows = await self.select(labels_in_query(lang, graphs), 100_000)
             self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
         return self._translations[lang]
+
+    async def sources(self, lang: str) -> dict[str, Source]:
+        """What each named graph is, as pages cite it, once per release and language."""
+        if lang not in self._sources:
+            rows = await self.select(sources_query(self.iris.vocab, lang))
+            self._sources[lang] = sources(rows, self.iris.graph(""))
+        return self._sources[lang]
 
 
 async def get_state(request: Request) -> State:

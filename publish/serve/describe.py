@@ -1,16 +1,12 @@
-"""What the service says about one resource: the queries and their shaping for pages.
+"""What the service says about one resource: the queries behind its RDF and its page.
 
 The RDF description of a resource is its concise bounded description (its statements and
-the blank nodes and fragments of its own IRI they lead to: the quotes, a unit's codes), the
-labels of what it links to, and the links that point at it, plus ``void:inDataset``. The
-HTML page groups the same statements by property, with labels and, for each statement, the
-graph (source article or inference) it comes from.
+the blank nodes they lead to: the quotes), the labels of what it links to, and the links
+that point at it, plus ``void:inDataset``. The HTML page (``resource_page``) is made from
+the same statements, each with its graph, and the labels of everything they name.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -81,58 +77,93 @@ def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def label_in(node: str, var: str, lang: str) -> str:
-    """Graph pattern binding ``?var`` to the label of ``node`` in ``lang``, else the
-    Vietnamese one (``lang`` is one of the pages' fixed language codes, never user text)."""
+    """Graph pattern binding ``?var`` to the label of ``node`` in ``lang``, else in the
+    other page language, else an untagged one (``lang`` is one of the pages' fixed language
+    codes, never user text). Each OPTIONAL is filtered, so a node's labels never multiply
+    the rows."""
+    other = "en" if lang == "vi" else "vi"
     return (
-        f'OPTIONAL {{ {node} {LABEL} ?{var}_{lang} FILTER(LANG(?{var}_{lang}) = "{lang}") }} '
-        f'OPTIONAL {{ {node} {LABEL} ?{var}_vi FILTER(LANG(?{var}_vi) = "vi") }} '
-        f"BIND(COALESCE(?{var}_{lang}, ?{var}_vi) AS ?{var})"
+        f'OPTIONAL {{ {node} {LABEL} ?{var}_1 FILTER(LANG(?{var}_1) = "{lang}") }} '
+        f'OPTIONAL {{ {node} {LABEL} ?{var}_2 FILTER(LANG(?{var}_2) = "{other}") }} '
+        f'OPTIONAL {{ {node} {LABEL} ?{var}_3 FILTER(LANG(?{var}_3) = "") }} '
+        f"BIND(COALESCE(?{var}_1, ?{var}_2, ?{var}_3) AS ?{var})"
     )
 
 
 def statements_query(iri: str, lang: str = "vi") -> str:
-    """Every statement about ``iri`` with its graph, the labels of the property and value,
-    and, for a quote, its words and article (one OPTIONAL each: pyoxigraph joined a
-    two-pattern OPTIONAL with every quote of the release, 90 ms a page at 100K triples)."""
-    return f"""SELECT ?p ?o ?g ?plabel ?olabel ?quote ?article WHERE {{
-  GRAPH ?g {{ <{iri}> ?p ?o }}
-  {label_in("?p", "plabel", lang)}
-  {label_in("?o", "olabel", lang)}
-  OPTIONAL {{ ?o <http://www.w3.org/ns/oa#exact> ?quote }}
-  OPTIONAL {{ ?o <http://www.w3.org/ns/prov#wasQuotedFrom> ?article }}
-}} ORDER BY ?p ?g"""
+    """Every statement about ``iri`` with its graph and the labels of property and value;
+    and, in the same answer (one round trip less per page), what its blank nodes and the
+    fragments of its IRI say (a quote's words and article, a code and who issues it), as
+    rows that bind ``?bp`` and ``?bo``: pages show those inline, never as links."""
+    return f"""SELECT ?p ?o ?g ?plabel ?olabel ?bp ?bo ?bplabel ?bolabel WHERE {{
+  {{ GRAPH ?g {{ <{iri}> ?p ?o }}
+    {label_in("?p", "plabel", lang)}
+    {label_in("?o", "olabel", lang)} }}
+  UNION
+  {{ <{iri}> ?via ?o FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#"))
+    ?o ?bp ?bo
+    {label_in("?bp", "bplabel", lang)}
+    {label_in("?bo", "bolabel", lang)} }}
+}}"""
 
 
 def inbound_query(iri: str, lang: str = "vi") -> str:
-    """The links to ``iri``, unordered: pyoxigraph's ORDER BY took 55 ms for the 586 links
-    to a province at 100K triples, a sort in Python 1 ms (``resources.first_inbound``); at
-    most ``MAX_INBOUND_ROWS`` of them, labelled (a unit type has 10,000 at national size)."""
-    return f"""SELECT ?s ?p ?slabel WHERE {{
-  {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {MAX_INBOUND_ROWS} }}
+    """The resources that point at ``iri``, directly or through one of their blank nodes (a
+    quote from an article, a code issued by an agency): never a blank node itself. Unordered:
+    pyoxigraph's ORDER BY took 55 ms for the 586 links to a province at 100K triples, a sort
+    in Python 1 ms (``resources.first_inbound``). At most ``MAX_INBOUND_ROWS`` of them are
+    labelled: a unit type has 10,000 links at national size."""
+    return f"""SELECT ?s ?p ?plabel ?slabel WHERE {{
+  {{ SELECT DISTINCT ?s ?p WHERE {{
+    {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }}
+    UNION {{ ?b ?p <{iri}> FILTER(isBlank(?b)) ?s ?via ?b FILTER(isIRI(?s)) }}
+  }} LIMIT {MAX_INBOUND_ROWS} }}
+  {label_in("?p", "plabel", lang)}
   {label_in("?s", "slabel", lang)}
 }}"""
 
 
-def lineage_query(iri: str, vocab: str, lang: str = "vi") -> str:
-    """Predecessors and successors of an agency through change events, with dates
-    (``vocab``: the ontology's namespace under the configured base)."""
-    org = PREFIXES["org"]
-    return f"""SELECT DISTINCT ?direction ?event ?eventLabel ?date ?other ?otherLabel WHERE {{
-  {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
-     BIND("from" AS ?direction) }}
+def context_query(iri: str, vocab: str, lang: str = "vi") -> str:
+    """Where ``iri`` stands, in one answer: the places it lies in, each with its own parent
+    (rows with ``?role`` "place": a place's ``schema:containedInPlace`` chain, or that of
+    the place an agency serves), and an agency's whole story through change events, with
+    dates: what it was formed from or went into, the directive and pilot model behind each
+    change, and the later events that acted on that model (directly, or on a broader model
+    it falls under, ``?via`` naming the graph that says so). ``vocab``: the ontology's
+    namespace."""
+    org, skos, schema = PREFIXES["org"], PREFIXES["skos"], PREFIXES["schema"]
+    return f"""SELECT DISTINCT ?role ?event ?eventLabel ?date ?other ?otherLabel ?parent ?via
+WHERE {{
+  {{ <{iri}> <{vocab}adminUnit>?/<{schema}containedInPlace>* ?other
+     FILTER(?other != <{iri}>)
+     OPTIONAL {{ ?other <{schema}containedInPlace> ?parent }}
+     BIND("place" AS ?role) }}
   UNION
-  {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
-     BIND("to" AS ?direction) }}
-  OPTIONAL {{ ?event <{vocab}effectiveDate> ?date }}
-  {label_in("?event", "eventLabel", lang)}
+  {{ {{ ?event <{org}resultingOrganization> <{iri}> ; <{org}originalOrganization> ?other
+       BIND("from" AS ?role) }}
+     UNION
+     {{ ?event <{org}originalOrganization> <{iri}> ; <{org}resultingOrganization> ?other
+       BIND("into" AS ?role) }}
+     UNION
+     {{ ?event <{org}resultingOrganization> <{iri}> ; <{vocab}authorisedBy> ?other
+       BIND("authorised" AS ?role) }}
+     UNION
+     {{ ?event <{org}resultingOrganization> <{iri}> ; <{vocab}pilotModel> ?other
+       BIND("model" AS ?role) }}
+     UNION
+     {{ ?created <{org}resultingOrganization> <{iri}> ; <{vocab}pilotModel> ?model .
+       {{ ?event <{vocab}affectedModel> ?model BIND(?model AS ?other) }}
+       UNION
+       {{ GRAPH ?via {{ ?model <{skos}broader> ?other }} ?event <{vocab}affectedModel> ?other }}
+       BIND("later" AS ?role) }}
+     OPTIONAL {{ ?event <{vocab}effectiveDate>|<{vocab}asOf> ?date }}
+     {label_in("?event", "eventLabel", lang)} }}
   {label_in("?other", "otherLabel", lang)}
-}} ORDER BY ?direction ?date ?otherLabel"""
+}}"""
 
 
 def terms_query(vocab: str) -> str:
-    """Every term of the ontology with labels, definition, parents, domain and range (an
-    example of each term's use is in the manifest: finding one here took most of a second at
-    national size, build.stats.TERM_EXAMPLES does it once per release)."""
+    """Every term of the ontology with labels, definition, parents, domain and range."""
     return f"""PREFIX rdfs: <{RDFS}>
 PREFIX skos: <{SKOS}>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
@@ -141,7 +172,8 @@ SELECT ?term ?kind ?vi ?en ?defVi ?defEn
   (GROUP_CONCAT(DISTINCT STR(?domain); separator=" ") AS ?domains)
   (GROUP_CONCAT(DISTINCT STR(?range); separator=" ") AS ?ranges)
 WHERE {{
-  ?term a ?kind FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty))
+  ?term a ?kind
+  FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, rdfs:Datatype))
   FILTER(STRSTARTS(STR(?term), "{vocab}"))
   OPTIONAL {{ ?term rdfs:label ?vi FILTER(LANG(?vi) = "vi") }}
   OPTIONAL {{ ?term rdfs:label ?en FILTER(LANG(?en) = "en") }}
@@ -165,56 +197,22 @@ def labels_in_query(lang: str, graphs: list[str]) -> str:
 }}"""
 
 
-def labels_query(iri: str) -> str:
-    return f"""SELECT ?label (LANG(?label) AS ?lang) WHERE {{ <{iri}> {LABEL} ?label }}"""
+def reused_terms_query(labels_graph: str) -> str:
+    """The terms of the reused vocabularies that ``ontology/labels.ttl`` labels."""
+    return f"""SELECT ?term ?vi ?en WHERE {{ GRAPH <{labels_graph}> {{
+  ?term <{RDFS}label> ?vi FILTER(LANG(?vi) = "vi")
+  OPTIONAL {{ ?term <{RDFS}label> ?en FILTER(LANG(?en) = "en") }} }}
+}} ORDER BY ?term"""
 
 
-@dataclass
-class Value:
-    term: str
-    kind: str  # "uri", "literal", "bnode"
-    label: str | None = None
-    lang: str | None = None
-    graphs: set[str] = field(default_factory=set)
-    quote: str | None = None
-    article: str | None = None
-
-
-@dataclass
-class Page:
-    iri: str
-    labels: dict[str, str]
-    properties: dict[str, tuple[str | None, list[Value]]]
-    inbound: list[tuple[str, str, str | None]]
-    types: list[Value]
-
-
-def group(iri: str, labels: list[dict[str, dict[str, str]]], rows: list[dict[str, dict[str, str]]],
-          inbound: list[dict[str, dict[str, str]]]) -> Page:  # fmt: skip
-    """Rows of SPARQL JSON bindings → a page grouped by property (one value once)."""
-    by_label = {b["lang"]["value"]: b["label"]["value"] for b in labels if "lang" in b}
-    properties: dict[str, tuple[str | None, list[Value]]] = {}
-    seen: dict[tuple[str, str], Value] = {}
-    graphs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in rows:
-        p, o = row["p"]["value"], row["o"]
-        key = (p, o["value"] + o.get("xml:lang", "") + o.get("datatype", ""))
-        graphs[key].add(row["g"]["value"])
-        if key in seen:
-            continue
-        value = Value(
-            term=o["value"],
-            kind=o["type"],
-            label=row.get("olabel", {}).get("value"),
-            lang=o.get("xml:lang"),
-            quote=row.get("quote", {}).get("value"),
-            article=row.get("article", {}).get("value"),
-        )
-        seen[key] = value
-        plabel = row.get("plabel", {}).get("value")
-        properties.setdefault(p, (plabel, []))[1].append(value)
-    for key, value in seen.items():
-        value.graphs = graphs[key]
-    types = properties.pop("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", (None, []))[1]
-    links = [(b["s"]["value"], b["p"]["value"], b.get("slabel", {}).get("value")) for b in inbound]
-    return Page(iri, by_label, properties, links, types)
+def contents_query(graph: str, limit: int, lang: str = "vi") -> str:
+    """Statements of ``graph`` about something other than the graph itself, with labels, in
+    the store's order (an ORDER BY would sort a reference graph's every triple); blank
+    nodes, the quotes, are left to the pages of what they are quotes about."""
+    return f"""SELECT ?s ?p ?o ?slabel ?plabel ?olabel WHERE {{
+  {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}
+       FILTER(?s != <{graph}> && isIRI(?s) && !isBlank(?o)) }} LIMIT {limit} }}
+  {label_in("?s", "slabel", lang)}
+  {label_in("?p", "plabel", lang)}
+  {label_in("?o", "olabel", lang)}
+}}"""

@@ -36,6 +36,8 @@ DOCUMENT = (
     "text/turtle",
     "text/html",
 )
+#: the endpoint without a query: its service description, or the query editor for a browser
+SERVICE = ("text/html", *RDF)
 #: a resource's representations by suffix (``/id/….ttl``), the order of the Link header
 SUFFIXES = {
     ".ttl": "text/turtle",

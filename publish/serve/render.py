@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader
 
+from publish.layout import DATASET_QUADS
+from publish.rdf import TERM_PREFIXES
 from publish.serve import i18n
 
 if TYPE_CHECKING:  # the error pages render too, and the state's module needs them
@@ -27,8 +29,25 @@ def local_path(base: str, iri: str) -> str:
     return "/" + iri[len(base) :] if iri.startswith(base) else iri
 
 
+def term_link(vocab: str, iri: str) -> str | None:
+    """Where a property or class is explained on this server: the ontology page, at the
+    term's own anchor (``/def#Agency``) or, for a reused vocabulary's term, at its prefixed
+    name (``/def#skos:prefLabel``, listed there from ``ontology/labels.ttl``).
+
+    >>> term_link("https://w3id.org/bomay/def#", "http://www.w3.org/ns/org#Post")
+    '/def#org:Post'
+    """
+    if iri.startswith(vocab):
+        return "/def#" + iri[len(vocab) :]
+    for prefix, namespace in TERM_PREFIXES.items():
+        if iri.startswith(namespace) and prefix != "bomay" and len(iri) > len(namespace):
+            return f"/def#{prefix}:{iri[len(namespace) :]}"
+    return None
+
+
 def render(template: str, request: Request, state: State, **context: Any) -> str:
     base = state.settings.base_iri
+    vocab = state.iris.vocab
 
     def local(iri: str) -> str:
         return local_path(base, iri)
@@ -47,6 +66,12 @@ def render(template: str, request: Request, state: State, **context: Any) -> str
         "other_lang": other,
         "switch_url": i18n.switch_url(request, other),
         "t": i18n.words(lang),
+        "term_link": lambda iri: term_link(vocab, iri),
+        "public_url": state.settings.public_url,
+        "permalink": state.settings.public_url.rstrip("/")
+        + str(request.url.path)
+        + (f"?{request.url.query}" if request.url.query else ""),
+        "release_file": f"{state.settings.public_url}releases/{state.release_id}/{DATASET_QUADS}",
     }
     return (
         environment()

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from publish.layout import DESCRIPTION
 from publish.rdf import PREFIXES, serialize
-from publish.serve import describe, i18n, unit_page
+from publish.serve import describe, i18n, resource_page, unit_page
 from publish.serve.deps import State, StateDep
 from publish.serve.errors import EngineError, NotFoundError
 from publish.serve.execute import Answer, Job
@@ -35,6 +35,7 @@ router = APIRouter()
 SLUG_PATH = re.compile(r"(id|graph)/[a-z0-9][a-z0-9.-]*(?:/[a-z0-9][a-z0-9.-]*)*")
 ONTOLOGY_PATH = re.compile(r"def(/[0-9][0-9a-z.-]*)?")
 MAX_INBOUND = 200
+MAX_CONTENTS = 300  # statements of a graph shown on its page
 MAX_TRIPLES = 100_000
 
 
@@ -100,31 +101,39 @@ async def dereference(local: str, request: Request, state: State) -> Response:
 async def _page(
     iri: str, statements: list[dict[str, Any]], request: Request, state: State
 ) -> bytes:
-    labels = await state.select(describe.labels_query(iri))
     lang = i18n.choose(request)
-    if iri == state.iris.ontology:
-        terms = await state.select(describe.terms_query(state.iris.vocab))
-        examples = state.manifest.get("term_examples", {})
-        for term in terms:
-            if example := examples.get(term["term"]["value"]):
-                term["anExample"] = {"type": "uri", "value": example}
-        page = describe.group(iri, labels, statements, [])
-        return render("ontology.html", request, state, page=page, terms=terms).encode()
-    inbound = first_inbound(await state.select(describe.inbound_query(iri, lang)))
-    lineage = await state.select(describe.lineage_query(iri, state.iris.vocab, lang))
-    page = describe.group(iri, labels, statements, inbound)
-    title = page.labels.get(lang) or page.labels.get("vi") or iri
-    unit = await unit_page.build(state, iri, title, lang)  # None unless a unit
-    return render("resource.html", request, state, page=page, lineage=lineage, unit=unit).encode()
+    vocab = state.iris.vocab
+    sources = await state.sources(lang)
+    if iri == state.iris.ontology:  # its terms, rather than the hundred that point at it
+        page = resource_page.build(iri, lang, vocab, statements, [], [], sources)
+        terms = await state.select(describe.terms_query(vocab))
+        reused = await state.select(describe.reused_terms_query(state.iris.graph("labels")))
+        term_labels = {
+            row["term"]["value"]: row[key]["value"]
+            for row in (*terms, *reused)
+            for key in ("vi", "en")[:: 1 if lang == "en" else -1]  # the page's language last
+            if key in row
+        }
+        return render("ontology.html", request, state, page=page, terms=terms, reused=reused,
+                      term_labels=term_labels).encode()  # fmt: skip
+    links = await state.select(describe.inbound_query(iri, lang))
+    inbound = first_inbound(links)
+    context = await state.select(describe.context_query(iri, vocab, lang))
+    page = resource_page.build(iri, lang, vocab, statements, inbound, context, sources)
+    page.inbound_full = len(links) > MAX_INBOUND
+    if state.iris.is_graph(iri):
+        contents = await state.select(describe.contents_query(iri, MAX_CONTENTS, lang))
+        page.contents = resource_page.contents(contents, lang)
+    unit = await unit_page.build(state, iri, page.title.value, lang)  # None unless a unit
+    return render("resource.html", request, state, page=page, unit=unit).encode()
 
 
 def first_inbound(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The first ``MAX_INBOUND`` links by property, then subject (blank nodes first), as
-    SPARQL's ORDER BY ?p ?s would give them."""
+    """The first ``MAX_INBOUND`` links by property, then by the label of what links."""
 
-    def key(row: dict[str, Any]) -> tuple[str, bool, str]:
-        subject = row["s"]
-        return row["p"]["value"], subject["type"] != "bnode", subject["value"]
+    def key(row: dict[str, Any]) -> tuple[str, str, str]:
+        label = row.get("slabel", {}).get("value", "")
+        return row["p"]["value"], label.casefold(), row["s"]["value"]
 
     return sorted(rows, key=key)[:MAX_INBOUND]
 

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 
 from publish.rdf import serialize
 from publish.serve.checks import check_query
@@ -30,7 +31,7 @@ from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
 from publish.serve.errors import ClientGoneError, EngineError, ProtocolError
 from publish.serve.execute import Answer, Failure, Job
-from publish.serve.negotiate import NotAcceptableError, choose
+from publish.serve.negotiate import SERVICE, NotAcceptableError, best, choose
 
 log = logging.getLogger("bomay.query")
 router = APIRouter()
@@ -219,7 +220,16 @@ def _cache_headers(
     }
 
 
+def _prefers_html(accept: str | None) -> bool:
+    with contextlib.suppress(NotAcceptableError):  # then the description's own 406
+        return best(SERVICE, accept) == "text/html"
+    return False
+
+
 def _description(request: Request, state: StateDep, protocol: Protocol) -> Response:
+    """The Service Description; a browser, which asks for HTML first, goes to the editor."""
+    if protocol.fmt is None and _prefers_html(request.headers.get("accept")):
+        return RedirectResponse("/query", status_code=303)
     media_type = choose(request.headers.get("accept"), protocol.fmt, rdf=True)
     triples = service_description(state.settings, state.manifest)
     fmt = ox.RdfFormat.from_media_type(media_type)
