@@ -123,8 +123,9 @@ def test_click_from_home_to_an_agency_its_predecessor_and_the_source(
     page.set_viewport_size({"width": 1200, "height": 900})
     page.goto(server + "/")
     snapshot(page, "home")
-    page.get_by_role("search").get_by_role("searchbox").fill("Văn phòng huyện An Lão")
-    page.get_by_role("search").get_by_role("button").click()
+    home_search = page.get_by_role("search", name="Tìm trong dữ liệu")
+    home_search.get_by_role("searchbox").fill("Văn phòng huyện An Lão")
+    home_search.get_by_role("button").click()
     page.get_by_role("main").get_by_role("link", name="Văn phòng huyện An Lão", exact=True).click()
     expect(page.locator("h1")).to_have_text("Văn phòng huyện An Lão")
     assert urlsplit(page.url).path == AGENCY
@@ -160,8 +161,9 @@ def test_search_without_javascript_finds_the_exact_agency_first(
     server: str, plain_page: Page
 ) -> None:
     plain_page.goto(server + "/")
-    plain_page.get_by_label("Tìm kiếm").fill("ban to chuc noi vu kien an")
-    plain_page.get_by_label("Tìm kiếm").press("Enter")
+    box = plain_page.get_by_role("searchbox", name="Tìm kiếm")
+    box.fill("ban to chuc noi vu kien an")
+    box.press("Enter")
     first = plain_page.locator("main ol li a").first
     expect(first).to_have_text("Ban Tổ chức - Nội vụ quận Kiến An")
     first.click()

@@ -127,11 +127,13 @@ def test_void_description_by_conneg(server: str) -> None:
     assert jsonld.headers["content-type"].startswith("application/ld+json")
 
 
-def test_home_lists_release_files_checksums_and_questions(server: str, release: Release) -> None:
+def test_home_lists_questions_and_the_downloads_their_checksums(
+    server: str, release: Release
+) -> None:
     home = httpx.get(server + "/")
     assert home.status_code == 200
     sums = (release.folder / "SHA256SUMS").read_text().split()
-    assert sums[0] in home.text
+    assert sums[0] in httpx.get(server + "/dumps/").text and 'href="/dumps/"' in home.text
     assert "Các cơ quan nào được hợp nhất thành Văn phòng huyện An Lão" in home.text
     assert 'href="/sparql?query=' in home.text
     assert 'href="/query?example=cq01-an-lao-office-merger"' in home.text

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import crosswalk, dcat_ap
+from publish.build.browse import write_browse_index
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
@@ -47,8 +48,9 @@ from publish.settings import CANONICAL_BASE, Settings
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
-#: raised when the description changes shape, so that a rebuild writes a new release
-DESCRIPTION_FORMAT = 2
+#: raised when the description or the release's files change shape (3: browse.json), so that
+#: a rebuild writes a new release
+DESCRIPTION_FORMAT = 3
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
   UNION { ?agency bomay:adminUnit ?unit }
@@ -238,7 +240,6 @@ def _write(
     _drop_catalogue(store, iris)  # a copy of the last build's store holds its description
     stats = compute(store, iris.vocab)
     context = _context(store, iris, checked, settings)
-    indexes = [write_search_labels(store, folder)]
     step("describe")
     facts = [FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name)) for d in dumps]
     release_id = _release_id(settings, content, previous)
@@ -262,6 +263,7 @@ def _write(
     write_graph(description, folder / DESCRIPTION, {**prefixes, **DESCRIPTION_PREFIXES})
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     with_merge(store, catalogue)  # every IRI the description mints is served like the data
+    indexes = [write_search_labels(store, folder), write_browse_index(store, folder, iris.vocab)]
     default_graph = int(select(store, TRIPLES, iris.vocab)[0]["n"])  # the data and catalogue
     store.flush()
     store.optimize()

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 
+from publish.build.browse import read_browse_index
 from publish.build.indexes import read_search_labels
 from publish.iris import Iris
 from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import run_query
+from publish.serve.lists import Lists
 from publish.serve.metrics import Metrics
 from publish.serve.provenance import Source, sources, sources_query
 from publish.serve.search import LabelIndex
@@ -47,6 +49,7 @@ class State:
     _labels: LabelIndex | None = None
     _translations: dict[str, dict[str, str]] = field(default_factory=dict)
     _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
+    _lists: Lists | None = None
 
     @property
     def release_id(self) -> str:
@@ -88,6 +91,12 @@ class State:
             rows = await self.select(labels_in_query(lang, graphs), 100_000)
             self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
         return self._translations[lang]
+
+    async def lists(self) -> Lists:
+        """The lists to browse, read from the release's ``browse.json`` on first use."""
+        if self._lists is None:
+            self._lists = Lists(read_browse_index(self.release_folder), self.settings.base_iri)
+        return self._lists
 
     async def sources(self, lang: str) -> dict[str, Source]:
         """What each named graph is, as pages cite it, once per release and language."""

@@ -7,6 +7,7 @@ of a resource comes first (Vietnamese when a resource has no label in the chosen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from starlette.datastructures import MutableHeaders, QueryParams
@@ -156,6 +157,28 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
         "Terms of other vocabularies that bomay uses, with the Vietnamese and English names"
         " the pages show.",
     ),
+    "browse": ("Danh sách", "Browse"),
+    "search_data": ("Tìm trong dữ liệu", "Search the data"),
+    "search_example": ("ví dụ: ban tổ chức kiến an", "e.g. organisation board kien an"),
+    "where_to_begin": ("Bắt đầu từ đâu", "Where to begin"),
+    "timeline_blurb": (
+        "Mọi sự kiện và văn bản có ngày, từ 2017 đến 2025.",
+        "Every dated event and directive, from 2017 to 2025.",
+    ),
+    "editor_title": ("Trình soạn truy vấn SPARQL", "SPARQL query editor"),
+    "editor_blurb": (
+        "Hỏi dữ liệu bằng SPARQL, bắt đầu từ các câu hỏi mẫu.",
+        "Ask the data in SPARQL, starting from the example questions.",
+    ),
+    "dumps_blurb": (
+        "Toàn bộ dữ liệu dạng Turtle, N-Triples, TriG, JSON-LD, kèm mã kiểm tra.",
+        "All the data as Turtle, N-Triples, TriG and JSON-LD, with checksums.",
+    ),
+    "ontology_blurb": (
+        "Các lớp và thuộc tính dùng để mô tả dữ liệu.",
+        "The classes and properties the data are described with.",
+    ),
+    "about_release": ("Về bản phát hành này", "About this release"),
     "noscript": (
         "Không có JavaScript: biểu mẫu này gửi truy vấn tới /sparql và trả kết quả dạng tệp.",
         "Without JavaScript, this form sends the query to /sparql and returns a file.",
@@ -171,9 +194,14 @@ def choose(request: Request) -> str:
     return DEFAULT
 
 
-def words(lang: str) -> dict[str, str]:
+def table(pairs: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
+    """A module's (Vietnamese, English) words in ``lang``."""
     index = LANGUAGES.index(lang)
-    return {key: pair[index] for key, pair in WORDS.items()}
+    return {key: pair[index] for key, pair in pairs.items()}
+
+
+def words(lang: str) -> dict[str, str]:
+    return table(WORDS, lang)
 
 
 def switch_url(request: Request, lang: str) -> str:

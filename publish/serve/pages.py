@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.examples import TIMELINE, built_in
+from publish.serve.lists import WORDS
 from publish.serve.render import local_path, render
 
 router = APIRouter()
@@ -17,8 +18,11 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, state: StateDep) -> HTMLResponse:
+    """What the data is and where to begin: search, the lists, the timeline, the editor."""
+    counts = (await state.lists()).counts()
+    words = i18n.table(WORDS, i18n.choose(request))
     return HTMLResponse(
-        render("home.html", request, state, sums=state.sums, questions=state.examples)
+        render("home.html", request, state, counts=counts, w=words, questions=state.examples)
     )
 
 

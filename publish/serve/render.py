@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader
@@ -57,6 +58,17 @@ def render(template: str, request: Request, state: State, **context: Any) -> str
             iri[len(base) :] if iri.startswith(base) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         )
 
+    def url_with(**changes: object) -> str:
+        """This page's URL with parameters changed (None drops one; the language is the
+        cookie's, so it is left out)."""
+        params = {k: v for k, v in request.query_params.items() if k != "lang"}
+        for name, value in changes.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = str(value)
+        return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
     lang = i18n.choose(request)
     other = next(code for code in i18n.LANGUAGES if code != lang)
     common = {
@@ -67,6 +79,7 @@ def render(template: str, request: Request, state: State, **context: Any) -> str
         "switch_url": i18n.switch_url(request, other),
         "t": i18n.words(lang),
         "term_link": lambda iri: term_link(vocab, iri),
+        "url_with": url_with,
         "public_url": state.settings.public_url,
         "permalink": state.settings.public_url.rstrip("/")
         + str(request.url.path)

@@ -1,0 +1,181 @@
+"""The lists people browse (agencies, administrative units, events, directives, people,
+figures, sources), written once per release as ``browse.json``.
+
+Each list is one SELECT over the release store and a little Python: every item with its
+labels, the values it can be filtered by (its province, level, kind, year…) and what it is
+sorted by (a date, a code). At national size the units alone are 13,000 rows; asking for them
+at request time would cost each first visitor a second, and more on a busy machine, so the
+build answers once and the service filters, sorts and pages the rows in memory
+(``publish/serve/browse.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from publish.rdf import PREFIXES
+
+BROWSE = "browse.json"
+ORG, SCHEMA, SKOS, ELI = PREFIXES["org"], PREFIXES["schema"], PREFIXES["skos"], PREFIXES["eli"]
+QB, SDMX_D = PREFIXES["qb"], PREFIXES["sdmx-dimension"]
+RDFS, FOAF = PREFIXES["rdfs"], PREFIXES["foaf"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One list: its name in URLs, and the query whose rows are its items.
+
+    A query binds ``?item`` and may bind ``?date`` and ``?end`` (ISO dates), ``?code``,
+    ``?value``, ``?place`` (filtered by its province) and facets ``?f_<name>`` (an IRI, or a
+    literal such as a year); an item with several values of a facet appears in each."""
+
+    name: str
+    query: str
+
+
+def kinds(vocab: str) -> list[Kind]:
+    """The lists, for the ontology namespace ``vocab`` (the configured base's)."""
+    return [
+        Kind("agencies", f"""SELECT ?item ?place ?f_level ?f_strand ?date ?end WHERE {{
+  ?item a <{vocab}Agency> .
+  OPTIONAL {{ ?item <{vocab}adminUnit> ?place }}
+  OPTIONAL {{ ?item <{vocab}level> ?f_level }}
+  OPTIONAL {{ ?item <{vocab}strand> ?f_strand }}
+  OPTIONAL {{ ?item <{SCHEMA}foundingDate> ?date }}
+  OPTIONAL {{ ?item <{SCHEMA}dissolutionDate> ?end }} }}"""),
+        Kind("units", f"""SELECT ?item ?place ?f_level ?f_type ?code ?date ?end WHERE {{
+  ?item a <{vocab}AdministrativeUnit> . BIND(?item AS ?place)
+  OPTIONAL {{ ?item <{vocab}unitType> ?f_type
+             OPTIONAL {{ ?f_type <{SKOS}broadMatch> ?f_level }} }}
+  OPTIONAL {{ ?item <{vocab}unitCode> ?code }}
+  OPTIONAL {{ ?item <{SCHEMA}foundingDate> ?date }}
+  OPTIONAL {{ ?item <{SCHEMA}dissolutionDate> ?end }} }}"""),
+        Kind("events", f"""SELECT ?item ?f_kind ?f_status ?date ?place WHERE {{
+  {{ ?item a ?f_kind . ?f_kind <{RDFS}subClassOf>+ <{ORG}ChangeEvent> }}
+  UNION {{ ?item a ?f_kind FILTER(?f_kind IN (<{vocab}Pilot>, <{vocab}Meeting>)) }}
+  OPTIONAL {{ ?item <{vocab}eventStatus> ?f_status }}
+  OPTIONAL {{ ?item <{vocab}effectiveDate>|<{vocab}asOf>|<{SCHEMA}startDate> ?date }}
+  OPTIONAL {{ ?item <{vocab}coversArea>|<{vocab}resultingUnit>
+                    |<{ORG}resultingOrganization>/<{vocab}adminUnit> ?place }} }}"""),
+        Kind("directives", f"""SELECT ?item ?f_issuer ?f_type ?code ?date WHERE {{
+  ?item a <{vocab}Directive> .
+  OPTIONAL {{ ?item <{ELI}passed_by> ?f_issuer }}
+  OPTIONAL {{ ?item <{ELI}type_document> ?f_type }}
+  OPTIONAL {{ ?item <{ELI}id_local> ?code }}
+  OPTIONAL {{ ?item <{ELI}date_document> ?date }} }}"""),
+        Kind("people", f"""SELECT ?item ?f_post ?date WHERE {{
+  ?item a <{FOAF}Person> .
+  OPTIONAL {{ ?holding <{ORG}member> ?item ; <{vocab}post> ?f_post
+             OPTIONAL {{ ?holding <{vocab}asOf> ?date }} }} }}"""),
+        Kind("figures", f"""SELECT ?item ?f_indicator ?f_level ?place ?value ?f_unit ?date WHERE {{
+  ?item a <{QB}Observation> .
+  OPTIONAL {{ ?item <{vocab}indicator> ?f_indicator }}
+  OPTIONAL {{ ?item <{vocab}level> ?f_level }}
+  OPTIONAL {{ ?item <{SDMX_D}refArea> ?place }}
+  OPTIONAL {{ ?item <{PREFIXES["sdmx-measure"]}obsValue> ?value }}
+  OPTIONAL {{ ?item <{PREFIXES["sdmx-attribute"]}unitMeasure> ?f_unit }}
+  OPTIONAL {{ ?item <{SDMX_D}refPeriod> ?date }} }}"""),
+        Kind("sources", f"""SELECT ?item ?f_publisher ?date WHERE {{
+  {{ ?item a <{SCHEMA}NewsArticle> }} UNION {{ ?item a <{SCHEMA}WebPage> }}
+  OPTIONAL {{ ?item <{SCHEMA}publisher> ?f_publisher }}
+  OPTIONAL {{ ?item <{SCHEMA}datePublished>|<{SCHEMA}dateModified> ?date }} }}"""),
+    ]  # fmt: skip
+
+
+LABELS_OF = f"""SELECT ?x ?label WHERE {{
+  VALUES ?x {{ %s }}
+  ?x <{SKOS}prefLabel>|<{RDFS}label>|<{SCHEMA}headline>|<{SCHEMA}name> ?label
+}}"""
+PARENTS = f"SELECT ?place ?parent WHERE {{ ?place <{SCHEMA}containedInPlace> ?parent }}"
+
+
+def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+    result = store.query(query)
+    if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the queries are SELECTs
+        raise TypeError("a browse query must be a SELECT")
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+
+def _province(place: str, parents: dict[str, str]) -> str:
+    """The unit directly under the country that ``place`` lies in (a province is its own;
+    the country, or a place of unknown parent, is its own too)."""
+    seen = {place}
+    while (parent := parents.get(place)) is not None and parent in parents and parent not in seen:
+        seen.add(parent)
+        place = parent
+    return place
+
+
+def build_index(store: ox.Store, vocab: str) -> dict[str, Any]:
+    """Every list's items, and the labels of the items and of their facets' values."""
+    parents = {str(row["place"].value): str(row["parent"].value) for row in _select(store, PARENTS)}
+    lists: dict[str, list[dict[str, Any]]] = {}
+    named: set[str] = set()
+    for kind in kinds(vocab):
+        items: dict[str, dict[str, Any]] = {}
+        for row in _select(store, kind.query):
+            iri = str(row["item"].value)
+            item = items.setdefault(iri, {"iri": iri, "facets": defaultdict(list)})
+            for name, term in row.items():
+                value = str(term.value)
+                if name.startswith("f_"):
+                    facet = item["facets"][name[2:]]
+                    if value not in facet:
+                        facet.append(value)
+                    if isinstance(term, ox.NamedNode):
+                        named.add(value)
+                elif name == "place":
+                    province = _province(value, parents)
+                    for facet_name, facet_value in (("province", province), ("place", value)):
+                        if facet_value not in item["facets"][facet_name]:
+                            item["facets"][facet_name].append(facet_value)
+                    named.update((province, value))
+                elif name != "item":
+                    item.setdefault(name, value)
+        for item in items.values():
+            facets = item["facets"]
+            if item.get("date"):
+                facets["year"] = [item["date"][:4]]
+            if kind.name == "units":  # before or after the change that made or ended it
+                end, start = item.get("end"), item.get("date")
+                facets["period"] = [f"until:{end}" if end else f"from:{start}" if start
+                                    else "unchanged"]  # fmt: skip
+            item["facets"] = {k: sorted(v) for k, v in sorted(facets.items())}
+        named.update(items)
+        lists[kind.name] = sorted(items.values(), key=lambda i: i["iri"])
+    return {"lists": lists, "labels": _labels(store, sorted(named))}
+
+
+def _labels(store: ox.Store, iris: list[str]) -> dict[str, dict[str, str]]:
+    """Each IRI's label per language ("" for an untagged one), the preferred label first."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for start in range(0, len(iris), 2000):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 2000])
+        for row in _select(store, LABELS_OF % values):
+            label = row["label"]
+            lang = label.language or "" if isinstance(label, ox.Literal) else ""
+            labels[str(row["x"].value)].setdefault(lang, str(label.value))
+    return {iri: dict(sorted(by_lang.items())) for iri, by_lang in sorted(labels.items())}
+
+
+def write_browse_index(store: ox.Store, folder: Path, vocab: str) -> str:
+    """``browse.json`` in the release folder; return its name (for the checksums)."""
+    text = json.dumps(build_index(store, vocab), ensure_ascii=False, separators=(",", ":"))
+    (folder / BROWSE).write_text(text + "\n", encoding="utf-8")
+    return BROWSE
+
+
+def read_browse_index(folder: Path) -> dict[str, Any]:
+    """What ``write_browse_index`` wrote (empty lists for a release without it)."""
+    path = folder / BROWSE
+    if not path.exists():
+        return {"lists": {}, "labels": {}}
+    index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return index
