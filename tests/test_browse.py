@@ -15,7 +15,7 @@ UNITS = "/browse/units"
 
 
 def get(server: str, path: str, **params: str) -> httpx.Response:
-    response = httpx.get(server + path, params=params)
+    response = httpx.get(server + path, params=params or None)  # {} would drop the path's
     assert response.status_code == 200, response.text
     return response
 
@@ -90,3 +90,21 @@ def test_events_by_year_and_kind(server: str) -> None:
 def test_the_index_is_part_of_the_release_and_its_checksums(release: Release) -> None:
     sums = (release.folder / "SHA256SUMS").read_text()
     assert re.search(r"^[0-9a-f]{64}  browse\.json$", sums, re.M)
+
+
+def test_the_timeline_runs_from_2017_to_2025_with_directives_and_grouped_days(
+    server: str,
+) -> None:
+    html = get(server, "/timeline").text
+    dates = re.findall(r'<time datetime="(\d{4}(?:-\d\d-\d\d)?)">', html)
+    assert dates == sorted(dates) and dates[0].startswith("2017") and dates[-1].startswith("2025")
+    assert "Nghị quyết 18-NQ/TW" in html  # a directive, by its date
+    group = re.search(
+        r'<a href="(/timeline\?[^"]*kind=def%23UnitReorganisation[^"]*)">(\d+) sự kiện', html
+    )
+    assert group is not None and int(group.group(2)) >= 10  # the 2025 changes of units: one line
+    each = get(server, group.group(1).replace("&amp;", "&")).text
+    assert each.count('href="/id/event/') == min(int(group.group(2)), 100)
+    english = get(server, "/timeline", lang="en").text
+    assert "Merger</td>" in english and "Hợp nhất, sáp nhập</td>" not in english
+    assert "Hợp nhất, sáp nhập</td>" in html and ">Merger<" not in html

@@ -22,9 +22,11 @@ import pyoxigraph as ox
 from publish.rdf import PREFIXES
 
 BROWSE = "browse.json"
+#: raised when what the lists hold changes, so that a rebuild of unchanged data writes it
+BROWSE_FORMAT = 2
 ORG, SCHEMA, SKOS, ELI = PREFIXES["org"], PREFIXES["schema"], PREFIXES["skos"], PREFIXES["eli"]
 QB, SDMX_D = PREFIXES["qb"], PREFIXES["sdmx-dimension"]
-RDFS, FOAF = PREFIXES["rdfs"], PREFIXES["foaf"]
+RDFS, FOAF, DCTERMS = PREFIXES["rdfs"], PREFIXES["foaf"], PREFIXES["dcterms"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,12 @@ def kinds(vocab: str) -> list[Kind]:
   {{ ?item a ?f_kind . ?f_kind <{RDFS}subClassOf>+ <{ORG}ChangeEvent> }}
   UNION {{ ?item a ?f_kind FILTER(?f_kind IN (<{vocab}Pilot>, <{vocab}Meeting>)) }}
   OPTIONAL {{ ?item <{vocab}eventStatus> ?f_status }}
-  OPTIONAL {{ ?item <{vocab}effectiveDate>|<{vocab}asOf>|<{SCHEMA}startDate> ?date }}
+  OPTIONAL {{ ?item <{DCTERMS}isPartOf>?/(<{vocab}effectiveDate>|<{vocab}asOf>
+                                       |<{SCHEMA}startDate>) ?date }}
   OPTIONAL {{ ?item <{vocab}coversArea>|<{vocab}resultingUnit>
                     |<{ORG}resultingOrganization>/<{vocab}adminUnit> ?place }} }}"""),
-        Kind("directives", f"""SELECT ?item ?f_issuer ?f_type ?code ?date WHERE {{
-  ?item a <{vocab}Directive> .
+        Kind("directives", f"""SELECT ?item ?f_kind ?f_issuer ?f_type ?code ?date WHERE {{
+  ?item a <{vocab}Directive> . BIND(<{vocab}Directive> AS ?f_kind)
   OPTIONAL {{ ?item <{ELI}passed_by> ?f_issuer }}
   OPTIONAL {{ ?item <{ELI}type_document> ?f_type }}
   OPTIONAL {{ ?item <{ELI}id_local> ?code }}

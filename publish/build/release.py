@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import crosswalk, dcat_ap
-from publish.build.browse import write_browse_index
+from publish.build.browse import BROWSE_FORMAT, write_browse_index
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
@@ -48,8 +48,8 @@ from publish.settings import CANONICAL_BASE, Settings
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
-#: raised when the description or the release's files change shape (3: browse.json), so that
-#: a rebuild writes a new release
+#: raised when the description or the release's files change shape (browse.json has its
+#: own, BROWSE_FORMAT), so that a rebuild writes a new release
 DESCRIPTION_FORMAT = 3
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
@@ -296,7 +296,8 @@ def _content_key(settings: Settings, dataset_sha256: str) -> str:
     """What makes a release different from another: its data and the settings that the
     description writes out (the same key gives the same release)."""
     key = [dataset_sha256, settings.base_iri, settings.public_url, settings.licence,
-           settings.publisher, settings.issued.isoformat(), DESCRIPTION_FORMAT]  # fmt: skip
+           settings.publisher, settings.issued.isoformat(), DESCRIPTION_FORMAT,
+           BROWSE_FORMAT]  # fmt: skip
     return hashlib.sha256(json.dumps(key).encode()).hexdigest()
 
 

@@ -17,7 +17,6 @@ from fastapi import Depends, Request
 from publish.build.browse import read_browse_index
 from publish.build.indexes import read_search_labels
 from publish.iris import Iris
-from publish.serve.describe import labels_in_query
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
 from publish.serve.fairness import run_query
@@ -47,7 +46,6 @@ class State:
     changes: dict[str, Any] | None  # what changed since the previous release (changes.json)
 
     _labels: LabelIndex | None = None
-    _translations: dict[str, dict[str, str]] = field(default_factory=dict)
     _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
     _lists: Lists | None = None
 
@@ -77,20 +75,6 @@ class State:
         if self._labels is None:
             self._labels = LabelIndex(read_search_labels(self.release_folder))
         return self._labels
-
-    async def translations(self, lang: str) -> dict[str, str]:
-        """The labels in ``lang`` of what the sources, inferences and vocabularies describe,
-        fetched once per release and language; the reference units and their events (17,000
-        labels at national size, none on the timeline) are left out."""
-        if lang not in self._translations:
-            graphs = [
-                str(row["g"])
-                for row in self.manifest["stats"]["graphs"]
-                if not any(f"/graph/{kind}/" in str(row["g"]) for kind in ("reference", "links"))
-            ]
-            rows = await self.select(labels_in_query(lang, graphs), 100_000)
-            self._translations[lang] = {r["s"]["value"]: r["label"]["value"] for r in rows}
-        return self._translations[lang]
 
     async def lists(self) -> Lists:
         """The lists to browse, read from the release's ``browse.json`` on first use."""

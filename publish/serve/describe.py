@@ -188,16 +188,6 @@ GROUP BY ?term ?kind ?vi ?en ?defVi ?defEn
 ORDER BY ?kind ?term"""
 
 
-def labels_in_query(lang: str, graphs: list[str]) -> str:
-    """The preferred labels in ``lang`` (one of the pages' language codes) stated in
-    ``graphs`` (the release's own graph IRIs)."""
-    values = " ".join(f"<{g}>" for g in graphs)
-    return f"""SELECT DISTINCT ?s ?label WHERE {{
-  VALUES ?g {{ {values} }}
-  GRAPH ?g {{ ?s <{SKOS}prefLabel> ?label }} FILTER(isIRI(?s) && LANG(?label) = "{lang}")
-}}"""
-
-
 def reused_terms_query(labels_graph: str) -> str:
     """The terms of the reused vocabularies that ``ontology/labels.ttl`` labels."""
     return f"""SELECT ?term ?vi ?en WHERE {{ GRAPH <{labels_graph}> {{

@@ -1,9 +1,9 @@
 """The competency questions as named examples for the home page and the query editor.
 
-The built-in ones ship in the package (``publish/queries/``: the pages run them too, so an
-installed bomay has them whatever the project holds); the project's ``queries/`` adds its
-own. Both are read when a release is served (start or switch), so a new ``.rq`` file shows
-up without code changes and no request reads a folder.
+The built-in ones ship in the package (``publish/queries/``, so an installed bomay has them
+whatever the project holds); the project's ``queries/`` adds its own. Both are read when a
+release is served (start or switch), so a new ``.rq`` file shows up without code changes and
+no request reads a folder.
 
 A file's first line ``# title: …`` is its English title, and the next comment line its
 Vietnamese one; a file without them is titled by its name.
@@ -18,7 +18,6 @@ from publish.settings import CANONICAL_BASE
 
 TITLE = "# title:"
 BUILT_IN = Path(__file__).resolve().parent.parent / "queries"
-TIMELINE = "cq14-timeline"  # the built-in question the timeline page shows
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,6 @@ def read_examples(project_queries: Path, base: str = CANONICAL_BASE) -> list[Exa
     replaces a built-in one), their IRIs moved to ``base`` as the data's are."""
     by_name = {e.name: e for folder in (BUILT_IN, project_queries) for e in _read(folder, base)}
     return [by_name[name] for name in sorted(by_name)]
-
-
-def built_in(name: str, base: str = CANONICAL_BASE) -> Example:
-    """One of the questions shipped in the package (the pages' own queries)."""
-    return _example(BUILT_IN / f"{name}.rq", base)
 
 
 def _read(folder: Path, base: str) -> list[Example]:

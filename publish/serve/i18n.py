@@ -73,11 +73,13 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
         "accents optional; exact diacritics rank first",
     ),
     "timeline_intro": (
-        "Mọi sự kiện có ngày, cũ nhất trước. Năm của một số hội nghị là suy luận"
-        " (xem trang của sự kiện).",
-        "Every dated event, oldest first. Some meeting years are inferences"
-        " (see the event's page).",
+        "Mọi sự kiện và văn bản có ngày, cũ nhất trước; nhiều thay đổi cùng loại trong một"
+        " ngày được gộp thành một dòng. Năm của một số hội nghị là suy luận (xem trang của"
+        " sự kiện).",
+        "Every dated event and directive, oldest first; many changes of one kind on one day"
+        " make one line. Some meeting years are inferences (see the event's page).",
     ),
+    "events_of_kind": ("sự kiện", "events"),
     "date": ("Ngày", "Date"),
     "kind": ("Loại", "Kind"),
     "example": ("Ví dụ", "Example"),

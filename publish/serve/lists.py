@@ -131,6 +131,10 @@ LISTS = {
                     ("date", "-date", "label", "value", "-value")),
     "sources": List(("publisher", "year"), ("publisher", "date"), ("date", "-date", "label")),
 }  # fmt: skip
+#: the timeline: every dated event and directive, a list of its own
+TIMELINE = List(("year", "kind", "province"), ("date", "kind", "province"), ("date", "-date"))
+#: the lists the timeline is made of
+TIMELINE_OF = ("events", "directives")
 #: columns whose values are IRIs of other resources, shown by label and linked
 LINKED = {"province", "level", "strand", "type", "kind", "status", "issuer", "indicator",
           "unit", "publisher", "post", "place"}  # fmt: skip
@@ -185,6 +189,14 @@ class Lists:
         self.base = base
         self._folded: dict[str, dict[str, str]] = {}
 
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        """A list's items; the timeline's are the dated items of ``TIMELINE_OF``."""
+        if kind == "timeline" and kind not in self.items:
+            self.items[kind] = [
+                i for k in TIMELINE_OF for i in self.items.get(k, []) if "date" in i
+            ]
+        return self.items.get(kind, [])
+
     def counts(self) -> dict[str, int]:
         return {kind: len(self.items.get(kind, [])) for kind in LISTS}
 
@@ -212,7 +224,7 @@ class Lists:
         self, kind: str, lang: str, filters: dict[str, str], q: str, sort: str, page: int
     ) -> tuple[View, list[dict[str, Any]]]:
         """The page of the list, and every row of the view (for the downloads)."""
-        spec = LISTS[kind]
+        spec = LISTS.get(kind, TIMELINE)
         words = i18n.table(WORDS, lang)
         wanted = {f: self.value(f, k) for f, k in filters.items() if f in (*spec.facets, "place")}
         needle = " ".join(fold(q).lower().split())
@@ -230,7 +242,7 @@ class Lists:
                 not needle or needle in label_of(item)
             )
 
-        items = self.items.get(kind, [])
+        items = self.of(kind)
         chosen = [i for i in items if matches(i)]
         facets = []
         for name in spec.facets:
@@ -301,3 +313,39 @@ def pager(page: int, pages: int) -> list[int | None]:
             numbers.append(None)
         numbers.append(n)
     return numbers
+
+
+@dataclass(frozen=True)
+class Group:
+    """Many items of one kind on one date (the 2025 reorganisation's thousands of unit
+    changes), shown as one line of the timeline that leads to them."""
+
+    date: str
+    kind: str  # the kind facet's key
+    label: Text
+    count: int
+
+
+def group(items: list[dict[str, Any]], lists: Lists, lang: str,
+          at_least: int) -> list[dict[str, Any] | Group]:  # fmt: skip
+    """The timeline's lines: each run of ``at_least`` or more items of one kind on one date
+    as one ``Group``, the other items as they are."""
+
+    def key(item: dict[str, Any]) -> tuple[str, str]:
+        return item.get("date", ""), item["facets"].get("kind", [""])[0]
+
+    runs = Counter(key(i) for i in items)
+    words = i18n.table(WORDS, lang)
+    lines: list[dict[str, Any] | Group] = []
+    for item in items:
+        date, kind = key(item)
+        if runs[(date, kind)] < at_least:
+            lines.append(item)
+            continue
+        last = lines[-1] if lines else None
+        if not (
+            isinstance(last, Group) and (last.date, last.kind) == (date, lists.key("kind", kind))
+        ):
+            label = lists.text(kind, lang, words, "kind")
+            lines.append(Group(date, lists.key("kind", kind), label, runs[(date, kind)]))
+    return lines

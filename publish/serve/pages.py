@@ -9,11 +9,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from publish.serve import i18n
 from publish.serve.deps import StateDep
-from publish.serve.examples import TIMELINE, built_in
-from publish.serve.lists import WORDS
+from publish.serve.lists import TIMELINE, WORDS, Group, group, pager
 from publish.serve.render import local_path, render
 
 router = APIRouter()
+#: lines of the timeline per page, and the size of a run of one day's changes shown as one
+TIMELINE_PAGE = 100
+GROUP_AT = 10
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -54,12 +56,32 @@ async def search(
 
 
 @router.get("/timeline", response_class=HTMLResponse)
-async def timeline(request: Request, state: StateDep) -> HTMLResponse:
-    """Every dated event, oldest first (competency question 14, shipped in the package)."""
-    rows = await state.select(built_in(TIMELINE, state.settings.base_iri).text)
+async def timeline(request: Request, state: StateDep, page: int = 1) -> HTMLResponse:
+    """Every dated event and directive, oldest first, filtered by year, kind and province;
+    a day's many changes of one kind (the 2025 reorganisation of units) as one line."""
     lang = i18n.choose(request)
-    # the question lists the Vietnamese labels
-    translations = await state.translations(lang) if lang != i18n.DEFAULT else {}
+    filters = {k: v for k, v in request.query_params.items() if k in TIMELINE.facets and v}
+    lists = await state.lists()
+    view, every = lists.view("timeline", lang, filters, "", "date", 1)
+    lines = every if "kind" in filters else group(every, lists, lang, GROUP_AT)
+    pages = max(1, -(-len(lines) // TIMELINE_PAGE))
+    page = min(max(page, 1), pages)
+    words = i18n.table(WORDS, lang)
+    shown = [
+        line if isinstance(line, Group) else lists.row(line, TIMELINE.columns, lang, words)
+        for line in lines[(page - 1) * TIMELINE_PAGE : page * TIMELINE_PAGE]
+    ]
     return HTMLResponse(
-        render("timeline.html", request, state, rows=rows, translations=translations)
+        render(
+            "timeline.html",
+            request,
+            state,
+            view=view,
+            lines=shown,
+            w=words,
+            page=page,
+            pages=pages,
+            pager=pager(page, pages),
+            filters=filters,
+        )
     )
