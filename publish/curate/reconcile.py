@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from publish.build.reference import Tables, read_tables
+from publish.build.reference import read_tables
+from publish.build.units import Tables
 from publish.iris import fold, slugify
 from publish.rdf import sparql_prologue
 from publish.settings import Settings
@@ -100,7 +101,7 @@ def known(settings: Settings) -> Known:
     try:
         release = open_release(settings)
     except NoReleaseError:
-        return _from_tables(read_tables(settings))
+        return _from_tables(read_tables(settings).tables)
     return _from_release(release.store, settings)
 
 
@@ -159,7 +160,7 @@ def _from_tables(tables: Tables) -> Known:
 
 def gazetteer(settings: Settings) -> frozenset[str]:
     """Place names of provinces and districts, lower case, for the extractor's name rules."""
-    tables = read_tables(settings)
+    tables = read_tables(settings).tables
     names: set[str] = set()
     for table in (tables.legacy, tables.current):
         for unit in table.values():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 
 from publish.build.browse import read_browse_index
+from publish.build.indexes import read_search_labels
 from publish.iris import Iris
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
@@ -22,7 +23,7 @@ from publish.serve.fairness import run_query
 from publish.serve.lists import Lists
 from publish.serve.metrics import Metrics
 from publish.serve.provenance import Source, sources, sources_query
-from publish.serve.search import LABELS_QUERY, LabelIndex
+from publish.serve.search import LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
 
@@ -72,8 +73,7 @@ class State:
     async def labels(self) -> LabelIndex:
         """The search index, built on first use from the release (it is immutable)."""
         if self._labels is None:
-            rows = await self.select(LABELS_QUERY, 1_000_000)
-            self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
+            self._labels = LabelIndex(read_search_labels(self.release_folder))
         return self._labels
 
     async def lists(self) -> Lists:

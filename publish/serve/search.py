@@ -14,12 +14,6 @@ from dataclasses import dataclass
 
 from publish.iris import fold
 
-LABELS_QUERY = """SELECT DISTINCT ?s ?label WHERE {
-  ?s <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel>
-     |<http://www.w3.org/2000/01/rdf-schema#label> ?label
-  FILTER(isIRI(?s))
-}"""
-
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().lower()
