@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -35,8 +36,9 @@ from publish.store import NoReleaseError, open_release
 from publish.w3id import htaccess, is_local
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# emoji off: a message naming "file.ttl:100:" must not print 💯
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 class Output(StrEnum):
@@ -97,7 +99,7 @@ def _run_steps(settings: Settings, action: str) -> object:
             return build(settings, step) if action == "build" else check(settings, step)
         except (DataError, ReleaseWriteError) as error:
             progress.stop()
-            err.print(f"[bold red]error[/]: {error}", markup=True, highlight=False)
+            err.print(f"[bold red]error[/]: {escape(str(error))}", markup=True, highlight=False)
             raise typer.Exit(2) from error
 
 

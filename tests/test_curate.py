@@ -9,7 +9,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from publish.build.reference import read_tables
 from publish.cli import app
+from publish.curate.reconcile import _from_tables
+from publish.settings import Settings
 from publish.sources import read_records
 
 runner = CliRunner()
@@ -153,3 +156,19 @@ def test_an_edited_draft_goes_into_a_release(registered: Path) -> None:
                           '"983-QĐ/TU" ; <https://w3id.org/bomay/def#evidence>/'
                           '<http://www.w3.org/ns/oa#exact> ?q }')  # fmt: skip
     assert code == 0 and "Quyết định số 983-QĐ/TU" in output
+
+
+def test_places_reconcile_to_the_national_units_by_name_type_word_and_province() -> None:
+    """Without a release, the reference tables give every unit of both structures, with the
+    IRIs the build mints; the type word and the provinces the text names choose among
+    namesakes (two An Lão districts, a commune An Lão of 2025)."""
+    tables = read_tables(Settings()).tables
+    known = _from_tables(tables)
+    every = len(tables.legacy) + len(tables.current) - len(tables.continuing)  # as the build
+    assert sum(len(places) for places in known.places.values()) == every
+    paths = lambda *args: [p.path for p in known.place(*args)]  # noqa: E731
+    assert paths("An Lão") == ["place/hai-phong/an-lao", "place/binh-dinh/an-lao"]
+    assert paths("An Lão", {"place/hai-phong"}) == ["place/hai-phong/an-lao"]
+    assert paths("An Lão", {"place/hai-phong"}, "xã") == ["place/2025/hai-phong/xa-an-lao"]
+    assert paths("Hải Phòng", None, "thành phố") == ["place/hai-phong", "place/2025/hai-phong"]
+    assert paths("Kiến An", {"place/hai-phong"}, "quận") == ["place/hai-phong/kien-an"]

@@ -109,11 +109,11 @@ def test_a_text_without_a_record_and_a_record_without_data(project_copy: Path) -
     assert f"sources/{stem}.toml: registered, but no data file writes" in output
 
 
-def test_a_stored_passage_nobody_quotes_is_refused(tmp_path: Path) -> None:
-    """A page stored as passages keeps only what facts quote (third-party text)."""
+def verify_passages(tmp_path: Path, stored: str, quote: str) -> list[str]:
+    """The problems verify finds in a page stored as ``stored`` whose one fact quotes ``quote``."""
     text = tmp_path / "sources" / "009_0123456789abcdef.txt"
-    text.parent.mkdir()
-    text.write_text("Đoạn một được trích.\n\nMột đoạn không ai trích.\n", encoding="utf-8")
+    text.parent.mkdir(parents=True)
+    text.write_text(stored, encoding="utf-8")
     record = SourceRecord(
         path=text.with_suffix(".toml"),
         title="T",
@@ -125,19 +125,42 @@ def test_a_stored_passage_nobody_quotes_is_refused(tmp_path: Path) -> None:
     graph = ox.NamedNode(iris.graph("article-009"))
     evidence = ox.BlankNode()
     quads = [
-        ox.Quad(evidence, ox.NamedNode(f"{OA}exact"), ox.Literal("Đoạn một", language="vi"), graph),
+        ox.Quad(evidence, ox.NamedNode(f"{OA}exact"), ox.Literal(quote, language="vi"), graph),
         ox.Quad(evidence, ox.NamedNode(f"{PROV}wasQuotedFrom"),
                 ox.NamedNode(iris.resource(record.iri_path)), graph),
     ]  # fmt: skip
     data = tmp_path / "data" / "article-009.ttl"
     data.parent.mkdir()
-    data.write_text('[] oa:exact "Đoạn một"@vi .\n', encoding="utf-8")
-    with pytest.raises(QuoteError) as failure:
+    data.write_text(f'[] oa:exact "{quote}"@vi .\n', encoding="utf-8")
+    try:
         verify([record], quads, {graph.value: data}, iris, tmp_path)
-    assert failure.value.problems == [
+    except QuoteError as failure:
+        return failure.problems
+    return []
+
+
+def test_a_stored_passage_nobody_quotes_is_refused(tmp_path: Path) -> None:
+    """A page stored as passages keeps only what facts quote (third-party text)."""
+    problems = verify_passages(
+        tmp_path, "Đoạn một được trích.\n\nMột đoạn không ai trích.\n", "Đoạn một"
+    )
+    assert problems == [
         "sources/009_0123456789abcdef.txt: passage 2 «Một đoạn không ai trích.…» is quoted by "
         "no fact; a page stored as passages keeps only what is quoted"
     ]
+
+
+def test_a_page_pasted_whole_as_one_passage_is_refused(tmp_path: Path) -> None:
+    """One short quote does not license keeping the rest of the page around it."""
+    rest = "Phần còn lại của trang, không ai trích, kéo dài mãi. " * 4
+    problems = verify_passages(tmp_path, f"Câu được trích. {rest}\n", "Câu được trích.")
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        f"sources/009_0123456789abcdef.txt: passage 1 keeps {len(rest.strip())} characters "
+        "no fact quotes («Phần còn lại"
+    )
+    short = "Câu được trích, trong ngữ cảnh ngắn của nó."
+    assert verify_passages(tmp_path / "b", f"{short}\n", "Câu được trích") == []
 
 
 def test_the_project_sources_verify(project_copy: Path) -> None:

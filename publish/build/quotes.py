@@ -5,8 +5,8 @@ wrong source, and a source text edited after it was registered. The build refuse
 three, and names the data file and line of each quote it cannot find, so that a release
 never says a source states words it does not. Matching folds white space (NFC, no-break
 spaces, line breaks) and reads " … " inside a quote as an elision: the runs must appear in
-the source in order. A page stored as passages must have each passage quoted: it keeps
-only what the facts need.
+the source in order. A page stored as passages must have each passage quoted, and keep
+little else (UNQUOTED_RUN): it keeps only what the facts need, never the page.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ TURTLE_STRING = re.compile(
     r"|'(?P<short1>(?:[^'\\\n]|\\.)*)')",
     re.DOTALL,
 )
+#: The most a page stored as passages may keep between (or around) its quotes, in characters.
+UNQUOTED_RUN = 120
 ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
@@ -69,7 +71,7 @@ def verify(
     quotes = _quotes(quads)
     lines = _LineFinder(files_by_graph, root)
     texts = {r.iri_path: fold_space(r.text()) for r in records if r.text_path.exists()}
-    used: dict[str, set[int]] = defaultdict(set)
+    used: dict[str, list[str]] = defaultdict(list)
     for quote in quotes:
         where = lines.where(quote)
         record = by_iri.get(quote.source)
@@ -92,7 +94,7 @@ def verify(
             problems.append(f"{where}: the text at oa:start {quote.start}, oa:end {quote.end} of "
                             f"{_rel(record.text_path, root)} is not this quote")  # fmt: skip
         elif record.stored == "passages":
-            used[record.iri_path].update(_passages_hit(folded, record))
+            used[record.iri_path].append(folded)
     problems += _unquoted_passages(records, used, root)
     problems += _headlines(records, quads, iris, files_by_graph, root)
     if problems:
@@ -177,28 +179,42 @@ def _missing_run(quote: str, text: str) -> str:
     return quote  # pragma: no cover - only called when the quote is missing
 
 
-def _passages_hit(quote: str, record: SourceRecord) -> set[int]:
-    hits = set()
-    for index, passage in enumerate(record.passages()):
-        folded = fold_space(passage)
-        if any(run.strip() and run.strip() in folded for run in quote.split(ELISION)):
-            hits.add(index)
-    return hits
+def _runs(quote: str) -> list[str]:
+    return [run.strip() for run in quote.split(ELISION) if run.strip()]
 
 
 def _unquoted_passages(
-    records: list[SourceRecord], used: Mapping[str, set[int]], root: Path
+    records: list[SourceRecord], used: Mapping[str, list[str]], root: Path
 ) -> list[str]:
+    """A page stored as passages keeps only what its facts quote: each passage is quoted,
+    and no run of more than UNQUOTED_RUN characters between the quotes is left."""
     problems = []
     for record in records:
         if record.stored != "passages" or not record.text_path.exists():
             continue
+        runs = {run for quote in used.get(record.iri_path, []) for run in _runs(quote)}
         for index, passage in enumerate(record.passages()):
-            if index not in used.get(record.iri_path, set()):
+            folded = fold_space(passage)
+            covered = [False] * len(folded)
+            for run in runs:
+                for found in re.finditer(re.escape(run), folded):
+                    covered[found.start() : found.end()] = [True] * len(run)
+            rel = _rel(record.text_path, root)
+            if not any(covered):
                 problems.append(
-                    f"{_rel(record.text_path, root)}: passage {index + 1} «{passage[:60]}…» is "
-                    "quoted by no fact; a page stored as passages keeps only what is quoted"
+                    f"{rel}: passage {index + 1} «{passage[:60]}…» is quoted by no fact; "
+                    "a page stored as passages keeps only what is quoted"
                 )
+                continue
+            gaps = re.finditer(r"0+", "".join("1" if c else "0" for c in covered))
+            for gap in gaps:
+                left = folded[gap.start() : gap.end()].strip()
+                if len(left) > UNQUOTED_RUN:
+                    problems.append(
+                        f"{rel}: passage {index + 1} keeps {len(left)} characters no fact "
+                        f"quotes («{left[:60]}…»); a page stored as passages keeps only what "
+                        "is quoted (cut them, or quote them)"
+                    )
     return problems
 
 

@@ -338,7 +338,7 @@ class Writer:
         return "TODO-noi"
 
     def _place(self, mention: PlaceMention) -> Place | None:
-        found = self._in_period(self.known.place(mention.name, self.provinces))
+        found = self._in_period(self.known.place(mention.name, self.provinces, mention.level))
         if len(found) == 1:
             return found[0]
         self.draft.unresolved.append(

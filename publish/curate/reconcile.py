@@ -1,10 +1,11 @@
 """What bomay already knows, so that a draft reuses existing IRIs instead of minting twins.
 
-The built release is the first place to look: it has every place (with issue 13's national
-units, all of them), agency, person and directive, with their labels. Without a release,
-the pinned reference tables give the places (provinces and districts, named as
-publish/build/reference.py names them). Names are compared folded (no diacritics, lower
-case, one space), as publish/build/duplicates.py compares labels.
+The built release is the first place to look: it has every administrative unit of both
+structures (before and after 1 July 2025, communes included), agency, person and directive,
+with their labels. Without a release, the pinned reference tables give the units, with the
+IRIs publish/build/reference.py gives them. Names are compared folded (no diacritics, lower
+case, one space), as publish/build/duplicates.py compares labels; the type word a text
+writes ("huyện An Lão", "xã An Lão") chooses among units of one name.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from publish.build.reference import read_tables
-from publish.build.units import Tables
-from publish.iris import fold, slugify
+from publish.build.reference import COUNTRY, read_tables, unit_paths
+from publish.build.units import TYPES, Tables
+from publish.iris import fold
 from publish.rdf import sparql_prologue
 from publish.settings import Settings
 from publish.store import NoReleaseError, open_release
 
-PLACES = """SELECT ?unit ?label ?parent WHERE {
+PLACES = """SELECT ?unit ?label ?parent ?type WHERE {
   ?unit a bomay:AdministrativeUnit ; skos:prefLabel|skos:altLabel ?label .
   FILTER(LANG(?label) = "vi")
   OPTIONAL { ?unit schema:containedInPlace ?parent }
+  OPTIONAL { ?unit bomay:unitType ?type }
 }"""
 LABELLED = """SELECT ?thing ?label ?unit WHERE {
   ?thing a ?class ; skos:prefLabel|skos:altLabel|schema:name ?label .
@@ -42,6 +44,14 @@ DIRECTIVES = """SELECT ?directive ?symbol ?type ?number ?date WHERE {
 UNIT_WORDS = re.compile(r"^(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|phường|xã|đặc khu)\s+",
                         re.IGNORECASE)  # fmt: skip
 
+
+#: The type word a text writes before a name → the unit types (scheme/unit-type) it can mean.
+KINDS_BY_WORD: dict[str, set[str]] = defaultdict(set)
+for _words in TYPES.values():
+    for _word, _kind in _words.items():
+        KINDS_BY_WORD[_word.lower()].add(_kind)
+#: A unit type's level: 1 province, 2 district, 3 commune.
+LEVEL_OF_KIND = {kind: level for level, words in TYPES.items() for kind in words.values()}
 
 ACRONYMS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc",
             "UBKT": "Ủy ban Kiểm tra", "BCH": "Ban Chấp hành"}  # fmt: skip
@@ -64,6 +74,7 @@ class Place:
     path: str  # "place/hai-phong/an-lao"
     label: str
     parent: str | None
+    kind: str | None = None  # its unit type, a concept of scheme/unit-type: "huyen"
 
 
 @dataclass(frozen=True)
@@ -87,13 +98,30 @@ class Known:
     people: dict[str, str] = field(default_factory=dict)
     directives: list[KnownDirective] = field(default_factory=list)
 
-    def place(self, name: str, within: set[str] | None = None) -> list[Place]:
-        """Places called ``name``; inside ``within`` (provinces' paths) when that narrows it."""
+    def place(
+        self, name: str, within: set[str] | None = None, word: str | None = None
+    ) -> list[Place]:
+        """Places called ``name``: of the type ``word`` says ("huyện"), else of the highest
+        level bearing the name; inside ``within`` (provinces' paths) when that narrows it."""
         found = self.places.get(key(name), [])
+        if word is not None:
+            kinds = KINDS_BY_WORD.get(word.lower(), set())
+            found = [p for p in found if p.kind in kinds or p.kind is None] or found
         if within:
-            narrowed = [p for p in found if any(p.path.startswith(w) for w in within)]
-            return narrowed or found
+            found = [p for p in found if any(_inside(p.path, w) for w in within)] or found
+        if word is None and found:
+            top = min(LEVEL_OF_KIND.get(p.kind or "", 0) for p in found)
+            found = [p for p in found if LEVEL_OF_KIND.get(p.kind or "", 0) == top]
         return found
+
+
+def _inside(path: str, province: str) -> bool:
+    """``path`` is ``province`` or under it, or under the province of the same name in the
+    other structure (place/hai-phong and place/2025/hai-phong)."""
+    slug = province.removeprefix("place/").removeprefix("2025/")
+    return any(
+        path == p or path.startswith(p + "/") for p in (f"place/{slug}", f"place/2025/{slug}")
+    )
 
 
 def known(settings: Settings) -> Known:
@@ -118,7 +146,8 @@ def _from_release(store: object, settings: Settings) -> Known:
     for row in rows(PLACES):
         path = row["unit"].removeprefix(base)
         parent = row.get("parent", "").removeprefix(base) or None
-        place = Place(path, row["label"], parent)
+        kind = row["type"].rsplit("/", 1)[-1] if "type" in row else None
+        place = Place(path, row["label"], parent, kind)
         if place not in found.places[key(row["label"])]:
             found.places[key(row["label"])].append(place)
     for kind, target in (("Agency", found.agencies), ("Person", None)):
@@ -145,16 +174,16 @@ def _from_release(store: object, settings: Settings) -> Known:
 
 
 def _from_tables(tables: Tables) -> Known:
-    """Provinces and districts of the 63-province structure, with the reference IRIs."""
+    """Every unit of both structures, with the IRIs the build gives them."""
     found = Known("the reference tables (no release built yet)")
-    paths: dict[str, str] = {}
-    for code, unit in sorted(tables.legacy.items(), key=lambda item: item[1].level):
-        if unit.level > 2:
-            continue
-        parent = paths.get(unit.parent or "", "place")
-        paths[code] = f"{parent}/{slugify(unit.short)}"
-        place = Place(paths[code], unit.short, parent if unit.parent else None)
-        found.places[key(unit.short)].append(place)
+    paths = unit_paths(tables, tables.legacy, tables.current)
+    for structure, table in ((paths.legacy, tables.legacy), (paths.current, tables.current)):
+        for code, unit in table.items():
+            if structure is paths.current and code in tables.continuing:
+                continue  # one unit across 1 July 2025, already read from the old table
+            parent = structure[unit.parent] if unit.parent else COUNTRY
+            place = Place(structure[code], unit.short, parent, unit.kind)
+            found.places[key(unit.short)].append(place)
     return found
 
 
