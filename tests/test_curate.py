@@ -21,7 +21,8 @@ URL = "https://example.org/tin/hop-nhat-ban"
 PASSAGES = (
     "Ngày 12/2/2025, Ban Chấp hành Đảng bộ tỉnh Lâm Đồng ban hành Quyết định số 983-QĐ/TU "
     "hợp nhất Ban Tuyên giáo Tỉnh ủy và Ban Dân vận Tỉnh ủy kể từ ngày 1/3/2025.\n\n"
-    "Phó Bí thư Tỉnh ủy Nguyễn Văn An cho biết Ban có 6 phòng.\n"
+    "Phó Bí thư Tỉnh ủy Nguyễn Văn An cho biết Ban có 6 phòng. Đến ngày 1/3/2025, cả nước "
+    "có 34 tỉnh.\n"
 )
 
 
@@ -98,6 +99,11 @@ def test_draft_finds_the_facts_with_quotes_and_offsets(registered: Path) -> None
     assert "<concept/event-status/da-thuc-hien>" in turtle
     assert 'bomay:effectiveDate "2025-03-01"^^xsd:date' in turtle
     assert "Nguyễn Văn An" in turtle and "sdmx-measure:obsValue" in turtle
+    # a figure's period is the full date of its sentence, its area the country for "cả nước"
+    six, thirty_four = turtle.split("<observation/")[1:3]
+    assert 'bomay:refPeriod "TODO"' in six and "bomay:refArea <place/lam-dong>" in six
+    assert 'bomay:refPeriod "2025-03-01"^^xsd:date ;  # «1/3/2025»' in thirty_four
+    assert "bomay:refArea <place/viet-nam>" in thirty_four
     for start, end, quote in re.findall(r"oa:start (\d+) ; oa:end (\d+)", turtle) and [
         (int(m[1]), int(m[2]), m[0])
         for m in re.findall(r'oa:exact "([^"]*)"@vi ; oa:start (\d+) ; oa:end (\d+)', turtle)

@@ -104,3 +104,25 @@ def test_each_article_graph_is_derived_from_its_source(select: Select) -> None:
         FILTER(STRSTARTS(STR(?g), "https://w3id.org/bomay/graph/article-"))
         OPTIONAL { ?g prov:wasDerivedFrom ?source } }""")
     assert rows and all("source" in r for r in rows)
+
+
+def test_every_province_merger_of_2025_cites_the_resolution_that_sets_it(select: Select) -> None:
+    """Article 014: «19 tỉnh và 4 thành phố hình thành sau sắp xếp quy định tại nghị quyết
+    này»: the reference data's province-level events of 1 July 2025 are those 23 (19 provinces,
+    4 cities), and each says so with that quote; article 007 names five of them itself."""
+    resolution = (
+        f"{ID}directive/trung-uong/quoc-hoi/nghi-quyet-sap-xep-don-vi-hanh-chinh-cap-tinh-2025"
+    )
+    events = select("""SELECT ?event ?type WHERE {
+        ?event a bomay:UnitReorganisation ; bomay:resultingUnit ?unit .
+        ?unit bomay:unitType ?type ; skos:prefLabel ?label .
+        FILTER(STRENDS(STR(?event), "/2025-sap-xep-cap-tinh")) } GROUP BY ?event ?type""")
+    types = sorted(r["type"].rsplit("/", 1)[1] for r in events)
+    assert types == ["thanh-pho-truc-thuoc-trung-uong"] * 4 + ["tinh"] * 19
+    cited = select(f"""SELECT ?event (GROUP_CONCAT(STR(?graph)) AS ?graphs) WHERE {{
+        GRAPH ?graph {{ ?event bomay:authorisedBy <{resolution}> ;
+            bomay:evidence/oa:exact ?quote }} }} GROUP BY ?event""")
+    graphs = {r["event"]: r["graphs"] for r in cited}
+    assert set(graphs) == {r["event"] for r in events}
+    assert all("article-014" in g for g in graphs.values())
+    assert sum("article-007" in g for g in graphs.values()) == 5

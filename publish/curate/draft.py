@@ -42,7 +42,6 @@ PREFIXES = """@base <https://w3id.org/bomay/id/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix eli: <http://data.europa.eu/eli/ontology#> .
 @prefix qb: <http://purl.org/linked-data/cube#> .
-@prefix sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#> .
 @prefix sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#> .
 @prefix sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -513,7 +512,8 @@ class Writer:
 
     def _figure_block(self, figure: FigureMention, path: str) -> str:
         fid = self.draft.fact("figure", f"{figure.value} {figure.unit}", figure.span)
-        area = f"place/{self._default_place()}"
+        before = self._sentence_before(figure.span.start)
+        area = "place/viet-nam" if "cả nước" in before.lower() else f"place/{self._default_place()}"
         unit = "phan-tram" if figure.percent else "TODO"
         number = "decimal" if "." in figure.value else "integer"
         lines = [
@@ -523,8 +523,8 @@ class Writer:
             f"    bomay:indicator <concept/indicator/TODO-{slugify(figure.unit)}> ;",
             f'    sdmx-measure:obsValue "{figure.value}"^^xsd:{number} ;',
             f"    sdmx-attribute:unitMeasure <concept/unit/{unit}> ;",
-            f"    sdmx-dimension:refArea <{area}> ;",
-            '    sdmx-dimension:refPeriod "TODO" ;  # the date or year the text gives for it',
+            f"    bomay:refArea <{area}> ;",
+            "    bomay:refPeriod {} ;  # {}".format(*self._period(figure)),
             f"    bomay:statisticType <concept/statistic-type/{figure.statistic}> ;",
             "    bomay:observationStatus <concept/observation-status/dat-duoc> ;",
         ]
@@ -539,6 +539,27 @@ class Writer:
         if figure.at_least:
             lines.append("    # the text says «hơn/trên»: at least this value")
         return "\n".join(lines) + "\n" + evidence(self.draft, fid, figure.span) + "\n"
+
+    def _sentence_before(self, start: int) -> str:
+        """The text from the start of the sentence up to ``start``."""
+        breaks = list(re.finditer(r"[.!?](?:\s|$)|\n", self.text[:start]))
+        return self.text[breaks[-1].end() if breaks else 0 : start]
+
+    def _period(self, figure: FigureMention) -> tuple[str, str]:
+        """The last full date or bare year written before the figure in its sentence, else TODO
+        (a day and month without a year is not a period: the curator decides)."""
+        first = figure.span.start - len(self._sentence_before(figure.span.start))
+        dates = [
+            d
+            for d in self.found.dates
+            if first <= d.span.start and d.span.end <= figure.span.start and d.year is not None
+            and (d.day is not None or d.month is None)
+        ]  # fmt: skip
+        if not dates:
+            return '"TODO"', "the date or year the text gives for it, or the meeting"
+        date = dates[-1]
+        kind = "date" if date.day is not None else "gYear"
+        return f'"{date.iso}"^^xsd:{kind}', f"«{date.span.text}»: check it is the figure's period"
 
     # ---------------------------------------------------------------- dates
 
