@@ -187,10 +187,13 @@ def test_an_agency_the_data_has_gets_this_sources_quote_not_a_twin(tmp_path: Pat
     text = tmp_path / "010_0123456789abcdef.txt"
     text.write_text("Sáng 12/6, Quốc hội khóa XV đã biểu quyết thông qua Nghị quyết.\n", "utf-8")
     record = SourceRecord(path=text.with_suffix(".toml"), title="T", sha256=sha256_of(text),
-                          stored="passages", url=URL)  # fmt: skip
+                          stored="passages", url=URL, publisher="TTXVN/Vietnam+")  # fmt: skip
     known = Known("a test")
     known.agencies[key("Quốc hội")].append(("agency/trung-uong/quoc-hoi", None))
+    known.publishers[key("TTXVN/Vietnam+")] = "organization/ttxvn-vietnam-plus"
     result, turtle = draft(record, known, frozenset())
     assert "<agency/trung-uong/quoc-hoi>\n    bomay:evidence" in turtle
     assert 'oa:exact "Quốc hội khóa XV"@vi' in turtle
     assert "a bomay:Agency" not in turtle and result.counts["agencies"] == 1
+    assert "schema:publisher <organization/ttxvn-vietnam-plus>" in turtle
+    assert "a schema:Organization" not in turtle

@@ -186,15 +186,17 @@ class Writer:
             f"    skos:prefLabel {lit(record.title)}, {lit('TODO English title', 'en')} ;",
             f"    schema:headline {lit(record.title)} ;",
         ]
+        publisher = self.known.publishers.get(key(record.publisher or ""))
         if record.publisher:
-            lines.append(f"    schema:publisher <organization/{slugify(record.publisher)}> ;")
+            path = publisher or f"organization/{slugify(record.publisher)}"
+            lines.append(f"    schema:publisher <{path}> ;")
         if record.date_published:
             kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(record.date_published)]
             lines.append(f'    schema:datePublished "{record.date_published}"^^xsd:{kind} ;')
         self.draft.unresolved.append("the source's English title (TODO English title)")
         lines[-1] = lines[-1].rstrip(" ;") + " ."
         block = "\n".join(lines) + "\n"
-        if record.publisher:
+        if record.publisher and publisher is None:  # a publisher the data has is not minted again
             block += (
                 f"\n<organization/{slugify(record.publisher)}> a schema:Organization ;\n"
                 f"    skos:prefLabel {lit(record.publisher)}, {lit(record.publisher, 'en')} ;\n"
