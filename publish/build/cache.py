@@ -76,6 +76,10 @@ def generated(name: str, quads: list[ox.Quad]) -> Unit:
 def canonical(quads: Iterable[ox.Quad], unit: str) -> list[ox.Quad]:
     """The quads of one unit with RDFC-1.0 blank-node labels, prefixed with the unit's name
     so that labels of different units never meet; in a stable order."""
+    quads = list(quads)
+    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+               for q in quads):  # fmt: skip
+        return sorted(set(quads), key=str)  # nothing to label (the reference graph: 2.5 s less)
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     prefix = re.sub(r"[^A-Za-z0-9]+", "-", unit).strip("-") + "-"
