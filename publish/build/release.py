@@ -256,7 +256,7 @@ def _write(
     write_graph(description, folder / DESCRIPTION, {**prefixes, **DESCRIPTION_PREFIXES})
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     with_merge(store, catalogue)  # every IRI the description mints is served like the data
-    indexes = [write_browse_index(store, folder, iris.vocab)]
+    indexes = [write_browse_index(store, folder, iris.base, iris.vocab)]
     default_graph = int(select(store, TRIPLES, iris.vocab)[0]["n"])  # the data and catalogue
     store.flush()
     store.optimize()

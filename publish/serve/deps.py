@@ -22,7 +22,7 @@ from publish.serve.fairness import run_query
 from publish.serve.lists import Lists
 from publish.serve.metrics import Metrics
 from publish.serve.provenance import Source, sources, sources_query
-from publish.serve.search import LABELS_QUERY, LabelIndex
+from publish.serve.search import LabelIndex
 from publish.serve.workers import QueryPool
 from publish.settings import Settings
 
@@ -47,6 +47,7 @@ class State:
     _labels: LabelIndex | None = None
     _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
     _lists: Lists | None = None
+    _browse: dict[str, Any] | None = None
 
     @property
     def release_id(self) -> str:
@@ -69,17 +70,22 @@ class State:
         rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]
         return rows
 
+    def _index(self) -> dict[str, Any]:
+        """The release's ``browse.json``, read once (lists and search are made from it)."""
+        if self._browse is None:
+            self._browse = read_browse_index(self.release_folder)
+        return self._browse
+
     async def labels(self) -> LabelIndex:
         """The search index, built on first use from the release (it is immutable)."""
         if self._labels is None:
-            rows = await self.select(LABELS_QUERY, 1_000_000)
-            self._labels = LabelIndex([(r["s"]["value"], r["label"]["value"]) for r in rows])
+            self._labels = LabelIndex(self._index()["search"])
         return self._labels
 
     async def lists(self) -> Lists:
         """The lists to browse, read from the release's ``browse.json`` on first use."""
         if self._lists is None:
-            self._lists = Lists(read_browse_index(self.release_folder), self.settings.base_iri)
+            self._lists = Lists(self._index(), self.settings.base_iri)
         return self._lists
 
     async def sources(self, lang: str) -> dict[str, Source]:
