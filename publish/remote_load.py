@@ -51,13 +51,21 @@ def load_release(
     return sent
 
 
+DEADLOCK_RETRIES = 3
+
+
 def _put(client: httpx.Client, graph_store: str, graph: str, body: bytes) -> None:
-    response = client.put(
-        graph_store,
-        params={"graph": graph},
-        content=body,
-        headers={"Content-Type": "application/n-triples"},
-    )
+    """PUT one graph; a transaction the server reports as deadlocked (Virtuoso's SQLSTATE
+    40001, which its documentation says to retry) is sent again, a bounded number of times."""
+    for _attempt in range(DEADLOCK_RETRIES):
+        response = client.put(
+            graph_store,
+            params={"graph": graph},
+            content=body,
+            headers={"Content-Type": "application/n-triples"},
+        )
+        if response.status_code != 500 or "40001" not in response.text:
+            break
     if response.status_code not in (200, 201, 204):
         raise RemoteStoreError(
             f"{graph_store} refused graph {graph}: {response.status_code} {response.text[:300]}"

@@ -109,6 +109,12 @@ class Settings(BaseSettings):
     max_data_file_bytes: int = Field(
         64 << 20, gt=0, description="Largest data or ontology file a build reads"
     )
+    reference_scope: Literal["national", "named"] = Field(
+        "national",
+        description="Administrative units a build loads: national (both structures whole), or "
+        "named (the units the data name, their neighbours and 2025 successors: for tests that "
+        "break data on purpose and need no national release)",
+    )
     release_dir: Path = _in_project("dist", "Where releases are written")
     keep_releases: int = Field(
         3, ge=1, description="Releases kept on disk, the current one included"

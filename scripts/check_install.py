@@ -39,6 +39,12 @@ CHECKS = (
     ("/id/agency/hai-phong/an-lao/van-phong-huyen", "text/turtle"),
     ("/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", "application/sparql-results+json"),
     ("/dumps/SHA256SUMS", "*/*"),
+    ("/dumps/crosswalk-2025.csv", "*/*"),
+    ("/id/place/quang-ninh", "text/html"),  # a unit's page (templates/unit.html)
+    (
+        "/lookup?q=X.%20An%20Ti%E1%BA%BFn%2C%20H.%20An%20L%C3%A3o%2C%20H%E1%BA%A3i%20Ph%C3%B2ng",
+        "text/html",
+    ),
 )
 
 

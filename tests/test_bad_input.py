@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import NAMED_SCOPE
 from publish.cli import app
 
 runner = CliRunner()
@@ -21,6 +22,7 @@ def validate(root: Path, tmp_path: Path, **extra: str) -> str:
         "BOMAY_DATA_DIR": str(root / "data"),
         "BOMAY_SHAPES_DIR": str(root / "shapes"),
         "BOMAY_RELEASE_DIR": str(tmp_path / "dist"),
+        **NAMED_SCOPE,
         **extra,
     }
     result = runner.invoke(app, ["validate"], env=env)

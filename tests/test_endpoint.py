@@ -234,7 +234,10 @@ def test_size_and_nesting_limits(server: str) -> None:
 
 
 def test_row_cap_is_signalled(endpoint: str) -> None:
-    response = get(endpoint, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    # one article's graph: hundreds of rows, whatever the size of the reference data (a
+    # remote engine writes a whole answer before bomay cuts it)
+    graph = "https://w3id.org/bomay/graph/article-000"
+    response = get(endpoint, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert response.status_code == 200
     body = response.json()
     assert len(body["results"]["bindings"]) == MAX_ROWS
@@ -302,7 +305,10 @@ def test_read_only_data_unchanged(server: str, release: object) -> None:
         return h.hexdigest()
 
     before = digest()
-    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    # the store's digest covers everything; the count, one article's graph (a count of every
+    # quad outgrows the test server's time limit at national size on a busy machine)
+    graph = "https://w3id.org/bomay/graph/article-000"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     n_before = get(server, count).json()["results"]["bindings"][0]["n"]["value"]
     for attempt in (
         {"update": 'INSERT DATA { <urn:x> <urn:y> "z" }'},

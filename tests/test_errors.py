@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from conftest import NAMED_SCOPE
 from publish.cli import app
 
 runner = CliRunner()
@@ -19,6 +20,7 @@ def _env(root: Path, tmp_path: Path) -> dict[str, str]:
         "BOMAY_SHAPES_DIR": str(root / "shapes"),
         "BOMAY_RELEASE_DIR": str(tmp_path / "dist"),
         "BOMAY_RELEASE_DATE": "2026-11-23",
+        **NAMED_SCOPE,
     }
 
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from conftest import changed_project, copy_release, settings_for
+from conftest import NAMED_SCOPE, changed_project, copy_release, settings_for
 from launch import server_process
 from publish.build.release import _prune, build
 from publish.cli import app
@@ -46,6 +46,7 @@ def build_env(root: Path, dist: Path) -> dict[str, str]:
         "BOMAY_SHAPES_DIR": str(root / "shapes"),
         "BOMAY_RELEASE_DIR": str(dist),
         "BOMAY_RELEASE_DATE": "2026-11-23",
+        **NAMED_SCOPE,
     }
 
 

