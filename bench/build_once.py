@@ -50,7 +50,11 @@ def touch_one_article(data: Path) -> None:
 
 def main() -> None:
     data, dist = Path(sys.argv[1]), Path(sys.argv[2])
-    settings = Settings(data_dir=data, release_dir=dist, release_date=dt.date(2026, 1, 1))
+    # synthetic data (bench/generate.py) carries its replicas' sources in data/sources
+    sources = {"sources_dir": data / "sources"} if (data / "sources").is_dir() else {}
+    settings = Settings(
+        data_dir=data, release_dir=dist, release_date=dt.date(2026, 1, 1), **sources
+    )  # type: ignore[arg-type]
     result: dict[str, object] = dict(timed_build(settings))
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     touch_one_article(data)

@@ -10,7 +10,10 @@ the figures' dataset and the places (the build matches them with the reference p
 ``data/reference/``, which is copied along) stay shared, as in a real, larger release. So
 the synthetic data has the real proportions of agencies at every level, change events,
 directives, posts, observations and quoted sources, follows the ontology, and passes the
-shapes (the build validates it). Nothing in it is a fact: it exists only to measure.
+shapes (the build validates it). Each replica of an article is a source of its own, numbered
+``replica * 1000 + article``, with a copy of the source's record and text in ``out/sources``
+(build with ``sources_dir`` there), so the build checks its quotes like any other. Nothing in
+it is a fact: it exists only to measure.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from publish.settings import CANONICAL_BASE
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+SOURCES = ROOT / "sources"
 ID = f"{CANONICAL_BASE}id/"
 GRAPH = f"{CANONICAL_BASE}graph/"
 SHARED_KINDS = ("concept", "scheme", "dataset", "place")  # places: reference data, one set
+QB = "http://purl.org/linked-data/cube#"
 LABELS = {
     f"{PREFIXES['skos']}prefLabel",
     f"{PREFIXES['skos']}altLabel",
@@ -83,10 +88,21 @@ class Replica:
         self.random = random.Random(seed * 1_000_003 + index)  # noqa: S311 - not for secrets
         self.scale = self.random.uniform(0.5, 1.5)
 
+    def article(self, number: str) -> str:
+        """An article's number in this replica: a source of its own."""
+        return f"{self.number * 1000 + int(number):03d}"
+
     def iri(self, node: ox.NamedNode) -> ox.NamedNode:
         value = node.value
+        if value.startswith(f"{ID}article/"):
+            number, _, key = value[len(f"{ID}article/") :].partition("-")
+            return ox.NamedNode(f"{ID}article/{self.article(number)}-{key}")
+        if value.startswith(f"{GRAPH}article-"):
+            return ox.NamedNode(f"{GRAPH}article-{self.article(value[len(GRAPH) + 8 :])}")
         if value.startswith(ID):
             kind, _, rest = value[len(ID) :].partition("/")
+            if kind == "dataset" and not rest.startswith("reference/"):
+                return ox.NamedNode(f"{ID}dataset/{self.tag}/{rest}")  # own cube (IC-12)
             if kind not in SHARED_KINDS and rest:
                 return ox.NamedNode(f"{ID}{kind}/{self.tag}/{rest}")
         elif value.startswith(GRAPH):
@@ -139,18 +155,51 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     shutil.copytree(DATA / "reference", out / "reference")
+    (out / "sources").mkdir()
     prefixes = {**PREFIXES, "id": ID}
     for index in range(replicas):
         replica = Replica(index, seed)
+        for source in sorted(SOURCES.glob("*.t*")):  # each record (.toml) and text (.txt)
+            number, _, key = source.name.partition("_")
+            shutil.copyfile(source, out / "sources" / f"{replica.article(number)}_{key}")
         for path, quads in files.items():
             copied = replica.quads(quads)
-            name = path.name if replica.identity else f"{path.stem}-{replica.tag}{path.suffix}"
+            if path.stem.startswith("article-"):
+                name = f"article-{replica.article(path.stem[8:])}{path.suffix}"
+            else:
+                name = path.name if replica.identity else f"{path.stem}-{replica.tag}{path.suffix}"
             if path.suffix == ".ttl":
                 data = [ox.Triple(q.subject, q.predicate, q.object) for q in copied]
                 (out / name).write_bytes(serialize(data, ox.RdfFormat.TURTLE, prefixes))
             else:
                 (out / name).write_bytes(serialize(copied, ox.RdfFormat.TRIG, prefixes))
+    _replica_datasets(replicas, seed, out, prefixes)
     return replicas
+
+
+def _replica_datasets(replicas: int, seed: int, out: Path, prefixes: dict[str, str]) -> None:
+    """Each replica's figures form data sets of their own (the same structures): replicated
+    observations share every dimension, which the Data Cube forbids within one data set."""
+    vocabularies = ROOT / "ontology" / "vocabularies.ttl"
+    cubes = [
+        t for t in ox.parse(path=vocabularies, format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == f"{QB}structure"
+    ]  # fmt: skip
+    label = ox.NamedNode(f"{PREFIXES['skos']}prefLabel")
+    a, data_set = ox.NamedNode(f"{PREFIXES['rdf']}type"), ox.NamedNode(f"{QB}DataSet")
+    for index in range(1, replicas):
+        replica = Replica(index, seed)
+        triples = []
+        for cube in cubes:
+            node = replica.iri(cube.subject)  # type: ignore[arg-type]
+            triples += [
+                ox.Triple(node, a, data_set),
+                ox.Triple(node, cube.predicate, cube.object),
+                ox.Triple(node, label, ox.Literal(f"{node.value} (synthetic)", language="en")),
+            ]  # fmt: skip
+        (out / f"datasets-{replica.tag}.ttl").write_bytes(
+            serialize(triples, ox.RdfFormat.TURTLE, prefixes)
+        )
 
 
 def main() -> None:

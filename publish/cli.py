@@ -14,12 +14,16 @@ import pyoxigraph as ox
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from publish.build.load import DataError
 from publish.build.release import STEPS, ReleaseWriteError, ValidationFailedError, build, check
 from publish.build.validate import Report
+from publish.curate import draft as drafting
+from publish.curate import register
+from publish.curate.reconcile import gazetteer, known
 from publish.integrity import verify
 from publish.rdf import serialize
 from publish.remote_load import load_release
@@ -27,12 +31,14 @@ from publish.remote_store import RemoteStoreError
 from publish.serve.app import create_app
 from publish.serve.workers import start_fork_server
 from publish.settings import Settings
+from publish.sources import SourceError, read_records
 from publish.store import NoReleaseError, open_release
 from publish.w3id import htaccess, is_local
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# emoji off: a message naming "file.ttl:100:" must not print 💯
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 class Output(StrEnum):
@@ -93,7 +99,7 @@ def _run_steps(settings: Settings, action: str) -> object:
             return build(settings, step) if action == "build" else check(settings, step)
         except (DataError, ReleaseWriteError) as error:
             progress.stop()
-            err.print(f"[bold red]error[/]: {error}", markup=True, highlight=False)
+            err.print(f"[bold red]error[/]: {escape(str(error))}", markup=True, highlight=False)
             raise typer.Exit(2) from error
 
 
@@ -115,7 +121,7 @@ def build_cmd(
     base_iri: BaseIri = None,
     report_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
 ) -> None:
-    """Validate ontology/, data/ and shapes/ and switch in a new release."""
+    """Validate ontology/, data/, shapes/, the quotes and sources/, and switch in a new release."""
     settings = _settings(release_dir=release_dir, base_iri=base_iri)
     try:
         folder = _run_steps(settings, "build")
@@ -301,6 +307,84 @@ def stats(release_dir: ReleaseDir = None) -> None:
         for row in rows:
             table.add_row(*(str(v) for v in row.values()))
         out.print(table)
+
+
+source_app = typer.Typer(
+    help="Register (source add FILE --url … --title …) and list (source list) the sources "
+    "facts are quoted from."
+)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    file: Annotated[Path, typer.Argument(help="The text: the passages to quote, or the whole")],
+    url: Annotated[str, typer.Option(help="Where the page was read")],
+    title: Annotated[str, typer.Option(help="The page's title, as it stands")],
+    publisher: Annotated[
+        str | None, typer.Option(help="Who publishes it (omit if not on the page)")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="Date published: YYYY-MM-DD, YYYY-MM or YYYY (omit if not on the page)"),
+    ] = None,
+    date_read: Annotated[str | None, typer.Option(help="When you read it (default: today)")] = None,
+    whole: Annotated[
+        bool, typer.Option(help="Store the whole text (only if it may be republished)")
+    ] = False,
+    kind: Annotated[str, typer.Option(help="NewsArticle or WebPage")] = "NewsArticle",
+    note: Annotated[
+        list[str] | None, typer.Option(help="A note for the record (repeatable)")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="Store a new text for a URL already registered")
+    ] = False,
+) -> None:
+    """Register a source: store its text under sources/ and write its record."""
+    settings = _settings()
+    try:
+        record = register.add(
+            file, settings.sources_dir, url=url, title=title, publisher=publisher,
+            date_published=date, date_read=date_read, stored="whole" if whole else "passages",
+            kind=kind, notes=tuple(note or ()), replace=replace,
+        )  # fmt: skip
+    except SourceError as error:
+        err.print(f"[bold red]error[/]: {error}", highlight=False)
+        raise typer.Exit(2) from error
+    err.print(f"registered {record.path.name} ({record.stored}); next: bomay draft {record.number}")
+
+
+@source_app.command("list")
+def source_list() -> None:
+    """The registered sources: number, date, publisher, title."""
+    try:
+        records = read_records(_settings().sources_dir)
+    except SourceError as error:
+        err.print(f"[bold red]error[/]: {error}", highlight=False)
+        raise typer.Exit(2) from error
+    table = Table("number", "date", "publisher", "stored", "title")
+    for r in records:
+        table.add_row(r.number, r.date_published or "", r.publisher or "", r.stored, r.title)
+    out.print(table)
+
+
+@app.command(name="draft")
+def draft_cmd(
+    source: Annotated[str, typer.Argument(help="The source: its number (5, 005) or file")],
+    release_dir: ReleaseDir = None,
+) -> None:
+    """Write candidate Turtle for a source to data/drafts/, for a curator to edit."""
+    settings = _settings(release_dir=release_dir)
+    try:
+        record = register.find(settings.sources_dir, source)
+    except SourceError as error:
+        err.print(f"[bold red]error[/]: {error}", highlight=False)
+        raise typer.Exit(2) from error
+    found = known(settings)
+    result = drafting.write(record, found, gazetteer(settings), settings.data_dir / "drafts")
+    counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
+    err.print(f"data/drafts/article-{record.number}.ttl: {counts} (IRIs from {found.origin})")
+    err.print(f"{len(result.unresolved)} thing(s) left to you, listed at the top of the draft")
 
 
 @app.command()

@@ -63,10 +63,19 @@ def test_a_file_not_in_utf8_names_the_byte(project_copy: Path, tmp_path: Path) -
 
 
 def test_a_data_file_in_a_sub_folder_is_refused(project_copy: Path, tmp_path: Path) -> None:
-    (project_copy / "data" / "drafts").mkdir()
-    (project_copy / "data" / "drafts" / "new.ttl").write_text("")
+    (project_copy / "data" / "extra").mkdir()
+    (project_copy / "data" / "extra" / "new.ttl").write_text("")
     output = validate(project_copy, tmp_path)
-    assert "drafts/new.ttl" in output and "not sub-folders" in output
+    assert "extra/new.ttl" in output and "not sub-folders" in output
+
+
+def test_drafts_are_not_data_until_moved(project_copy: Path, tmp_path: Path) -> None:
+    """`bomay draft` writes to data/drafts/, which the build leaves alone (bad Turtle too)."""
+    (project_copy / "data" / "drafts").mkdir(exist_ok=True)
+    (project_copy / "data" / "drafts" / "article-009.ttl").write_text("not Turtle <")
+    (project_copy / "data" / "broken.ttl").write_text("<a> <b> .\n")
+    output = validate(project_copy, tmp_path)
+    assert "broken.ttl" in output and "article-009" not in output
 
 
 def test_a_link_to_a_file_elsewhere_is_refused(project_copy: Path, tmp_path: Path) -> None:

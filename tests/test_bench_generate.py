@@ -15,7 +15,12 @@ def test_synthetic_data_passes_the_shapes_and_is_deterministic(tmp_path: Path) -
     first = contents(tmp_path / "data")
     assert replicas >= 2 and generate(10_000, tmp_path / "data", seed=3) == replicas
     assert first == contents(tmp_path / "data")
-    settings = make_settings(tmp_path / "dist", data_dir=tmp_path / "data", reference_scope="named")
+    settings = make_settings(
+        tmp_path / "dist",
+        data_dir=tmp_path / "data",
+        sources_dir=tmp_path / "data" / "sources",
+        reference_scope="named",
+    )
     build(settings)
     release = open_release(settings)
     assert release.manifest["triples"] >= 10_000

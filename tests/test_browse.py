@@ -15,7 +15,9 @@ UNITS = "/browse/units"
 
 
 def get(server: str, path: str, **params: str) -> httpx.Response:
-    response = httpx.get(server + path, params=params or None)  # {} would drop the path's
+    response = httpx.get(
+        server + path, params=params or None, timeout=30
+    )  # {} would drop the path's
     assert response.status_code == 200, response.text
     return response
 

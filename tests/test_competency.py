@@ -84,6 +84,8 @@ def test_cq04_suspended_models(select: Select) -> None:
     assert f"{ID}event/quang-ninh/2018-thi-diem-hai-mo-hinh-cap-huyen" in affected
     assert not any("duong-kinh" in a for a in affected)  # I.14: a Front apparatus, not model 1
     assert f"{ID}agency/quang-ninh/co-quan-to-chuc-noi-vu" not in affected  # only proposed
+    under = {r["model"].rsplit("/", 1)[1] for r in rows if "affected" in r}
+    assert under == {"hop-nhat-co-quan-tham-muu-voi-co-quan-chuyen-mon"}  # model 1 (I.14)
 
 
 def test_signer_post_at_the_time(select: Select) -> None:
@@ -225,4 +227,10 @@ def test_cq14_timeline_is_ordered(select: Select) -> None:
     events = values(rows, "event")
     assert f"{ID}event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh" in events
     assert f"{ID}event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong" in events
-    assert dates[-1].startswith("2022")
+    position = {r["event"]: i for i, r in enumerate(rows)}
+    merger_2025 = f"{ID}event/trung-uong/2025-03-01-hop-nhat-bo-nong-nghiep-va-moi-truong"
+    assert (
+        position[f"{ID}event/hai-phong/an-lao/2018-11-15-hop-nhat-van-phong"]
+        < position[f"{ID}event/trung-uong/2022-tam-dung-thi-diem-5-mo-hinh"]
+        < position[merger_2025]
+    )

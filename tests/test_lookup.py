@@ -71,6 +71,7 @@ def test_the_crosswalk_files_are_in_the_catalogue(release: Release) -> None:
         AN_TIEN,
         "xa an tien, huyen an lao, thanh pho hai phong",  # no accents
         "X. An Tiến, H. An Lão, TP. Hải Phòng",  # abbreviations
+        "x an tien, h an lao, hp",  # abbreviations without their dots, a province's short name
         "An Tiến, An Lão, Hải Phòng",  # no type words
         "Thôn Tiến Lập, xã An Tiến, huyện An Lão, Hải Phòng, Việt Nam",  # a street, the country
         "XÃ AN TIẾN HUYỆN AN LÃO HẢI PHÒNG",  # capitals, no commas
@@ -86,6 +87,14 @@ def test_what_people_type_is_understood(
     expected = _row(rows, "Xã An Tiến", "Huyện An Lão")
     assert result["read_as"]["commune"]["iri"] == expected["old"]["iri"]
     assert result["new"] == expected["successors"]  # IRIs, codes, names, events: the release's
+
+
+def test_a_street_abbreviations_and_a_short_province_name(gazetteer: Gazetteer) -> None:
+    for address in ("123 Lê Lợi, P. Bến Nghé, Q.1, TP.HCM", "p ben nghe, q 1, tp hcm"):
+        result = answer(gazetteer, address)
+        assert result["status"] == "found", result
+        assert result["read_as"]["commune"]["name"] == "Phường Bến Nghé"
+        assert result["read_as"]["province"]["name"] == "Thành phố Hồ Chí Minh"
 
 
 def test_a_misspelt_name_is_answered_as_approximate(gazetteer: Gazetteer) -> None:

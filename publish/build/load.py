@@ -20,6 +20,8 @@ from publish.settings import Settings
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 IGNORED_SUFFIXES = {".md", ".txt"}
+#: Candidate Turtle that `bomay draft` writes: data only once a curator moves it up a folder.
+DRAFTS = "drafts"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph
 
 
@@ -32,6 +34,8 @@ class Loaded:
     quads: list[ox.Quad] = field(default_factory=list)
     #: subject IRI → the files (relative paths) that describe it
     files_by_subject: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: named graph IRI → the file that writes it (one file per graph)
+    files_by_graph: dict[str, Path] = field(default_factory=dict)
 
 
 def data_files(settings: Settings) -> list[Path]:
@@ -49,7 +53,8 @@ def data_files(settings: Settings) -> list[Path]:
             if path.name.startswith(".") or path.suffix in IGNORED_SUFFIXES:
                 continue
             if path.is_dir():
-                _refuse_nested(path, folder)
+                if not (folder == settings.data_dir and path.name == DRAFTS):
+                    _refuse_nested(path, folder)
                 continue
             if path.suffix not in FORMATS:
                 raise DataError(f"{path}: not a data file (expected .ttl or .trig)")
@@ -80,7 +85,7 @@ def load(
     default ``parse_file``; the build passes one that reads its cache first)."""
     iris = Iris(settings.base_iri)
     loaded = Loaded()
-    seen_graphs: dict[str, Path] = {}
+    seen_graphs = loaded.files_by_graph
     for path in data_files(settings) if files is None else files:
         quads = parse(path) if parse is not None else parse_file(path, iris)
         for graph in dict.fromkeys(q.graph_name for q in quads):

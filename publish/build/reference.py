@@ -177,9 +177,10 @@ def _xsd(name: str) -> ox.NamedNode:
 
 
 def _places_in(quads: Iterable[ox.Quad], iris: Iris) -> dict[str, set[str]]:
-    """Places the loaded data describes (IRI path → graphs), without their aliases (owl:sameAs)."""
+    """Places the loaded data describes (IRI path → graphs), without the places an inference
+    takes to be another (bomay:likelySameAs: the unnamed province of article 001)."""
     unit_class = ox.NamedNode(iris.vocab + "AdministrativeUnit")
-    same_as = ox.NamedNode(PREFIXES["owl"] + "sameAs")
+    same_as = ox.NamedNode(iris.vocab + "likelySameAs")
     rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
     places: dict[str, set[str]] = {}
     aliases: set[str] = set()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from publish.build import crosswalk, dcat_ap
+from publish.build import crosswalk, cube, dcat_ap
 from publish.build.browse import BROWSE_FORMAT, write_browse_index
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
@@ -32,9 +32,11 @@ from publish.build.describe import Context, FileFacts, Provenance, Rule, describ
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
 from publish.build.geolinks import GEONAMES
-from publish.build.load import Loaded, display_name, load, parse_file
+from publish.build.load import DataError, Loaded, display_name, load, parse_file
+from publish.build.quotes import verify as verify_quotes
 from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
 from publish.build.rights import licence, quote_rights
+from publish.build.sources import source_quads
 from publish.build.stats import compute, select
 from publish.build.validate import Report, load_shapes, validate
 from publish.integrity import CHECKSUMS, sha256, sums_text, write_store_sums
@@ -44,6 +46,7 @@ from publish.layout import CHANGES, DATASET_QUADS, DCAT_AP_REPORT, DESCRIPTION
 from publish.layout import VALIDATION_REPORT as REPORT
 from publish.rdf import PREFIXES
 from publish.settings import CANONICAL_BASE, Settings
+from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
@@ -118,6 +121,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
         return units[-1].quads
 
     loaded = load(settings, parse=parse)
+    units.append(generated("sources", _sources(loaded, settings)))
     step("reference")
     reference = generate(read_tables(settings), loaded.quads, settings, loaded.files_by_subject)
     for quad in reference.quads:
@@ -138,9 +142,29 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     step("validate")
     delta = cache.delta(key, units) if settings.incremental_build else None
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta)
+    broken = cube.check(quads, settings, loaded.files_by_subject)  # across figures: all
+    if broken:
+        report = Report(False, [*report.violations, *broken], report.graph)
     if not report.conforms:
         raise ValidationFailedError(report)
     return Checked(quads, loaded, report, reference, key, units, store, delta)
+
+
+def _sources(loaded: Loaded, settings: Settings) -> list[ox.Quad]:
+    """Check every quote and source text (QuoteError); return the records' own graph."""
+    iris = Iris(settings.base_iri)
+    try:
+        records = read_records(settings.sources_dir)
+    except SourceError as error:
+        raise DataError(str(error)) from error
+    # paths in messages as the loader shows them: relative to the folder that holds data/
+    verify_quotes(records, loaded.quads, loaded.files_by_graph, iris, settings.data_dir.parent)
+    generated_quads = source_quads(records, iris, set(loaded.files_by_graph))
+    origin = f"(generated from {settings.sources_dir.name}/)"
+    for quad in generated_quads:
+        if isinstance(quad.subject, ox.NamedNode):
+            loaded.files_by_subject[quad.subject.value].add(origin)
+    return generated_quads
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:

@@ -12,7 +12,8 @@ GROUP BY ?class ORDER BY DESC(?n) ?class"""
 PER_SOURCE = """SELECT ?article (SAMPLE(?title) AS ?headline) (COUNT(DISTINCT ?evidence) AS ?quotes)
   (COUNT(DISTINCT ?fact) AS ?facts) (COUNT(DISTINCT ?subject) AS ?described)
 WHERE {
-  ?article a schema:NewsArticle .
+  VALUES ?kind { schema:NewsArticle schema:WebPage }
+  ?article a ?kind .
   OPTIONAL { ?article schema:headline ?title }
   OPTIONAL { ?evidence prov:wasQuotedFrom ?article ; bomay:factId ?fact .
              ?subject bomay:evidence ?evidence }

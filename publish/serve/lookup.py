@@ -44,7 +44,19 @@ ABBREVIATIONS = {
     "h": "huyện",
     "x": "xã",
 }
-ABBREVIATION = re.compile(r"(?<![\w])(tp|tx|tt|p|q|h|x)(?:\.\s*|(?=\d))", re.IGNORECASE)
+#: "P. Bến Nghé", "Q.1", and, at the start of a comma-part, "p bac son" or "tp hcm"
+ABBREVIATION = re.compile(
+    r"(?<![\w])(tp|tx|tt|p|q|h|x)(?:\.\s*|(?=\d))|(?:^|(?<=,))\s*(tp|tx|tt|p|q|h|x)\s+(?=\w)",
+    re.IGNORECASE,
+)
+#: the short names people write for a province (folded name → folded short names)
+PROVINCE_SHORT_NAMES = {
+    "hochiminh": ("hcm", "tphcm"),
+    "hanoi": ("hn",),
+    "haiphong": ("hp",),
+    "bariavungtau": ("brvt",),
+    "thuathienhue": ("tth",),
+}
 TRAILING_COUNTRY = re.compile(r"[,\s]*(vi[eệ]t\s*nam|vn)[\s.]*$", re.IGNORECASE)
 CLOSE_ENOUGH = 0.85
 #: the page's words, (Vietnamese, English)
@@ -163,6 +175,10 @@ class Gazetteer:
         if place is None:
             bare = _without_type(name)
             keys = tuple(dict.fromkeys(k for k in (key(name), key(bare)) if k))
+            if parent is None:  # a province: also its short names, with and without its type
+                kind = keys[0].removesuffix(key(bare))
+                short = PROVINCE_SHORT_NAMES.get(key(bare), ())
+                keys += tuple(k for s in short for k in (kind + s, s))
             accented = tuple(dict.fromkeys((accented_key(name), accented_key(bare))))
             place = level[code] = Place(code, name, bare, iri, parent, keys, accented, row)
             if parent is not None:
@@ -215,7 +231,7 @@ class Reading:
 def normalise(address: str) -> str:
     """NFC, abbreviations spelled out, a trailing country name dropped."""
     text = unicodedata.normalize("NFC", address)[:MAX_QUERY]
-    text = ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1).lower()] + " ", text)
+    text = ABBREVIATION.sub(lambda m: ABBREVIATIONS[(m.group(1) or m.group(2)).lower()] + " ", text)
     return TRAILING_COUNTRY.sub("", text)
 
 

@@ -216,15 +216,18 @@ def _communes(rows: list[dict[str, Any]]) -> list[Linked]:
 # ---------------------------------------------------------------- the picture
 
 BOX_W, BOX_H, GAP, PAD = 210, 34, 8, 10
+BOX_CHARS = 28  # what fits in BOX_W at 12 px, with room for wide letters
 MAX_BOXES = 12
 MAP_W, MAP_H = 260, 220
 
 
 def _box(x: int, y: int, item: Linked, css: str, local: Callable[[str], str]) -> str:
-    text = item.label if len(item.label) <= 30 else item.label[:29] + "…"
     code = f" {item.code}" if item.code else ""
+    room = BOX_CHARS - len(code)  # the code stays whole inside the box; the name gives way
+    text = item.label if len(item.label) <= room else item.label[: room - 1] + "…"
     return (
-        f'<a href="{html.escape(local(item.iri))}"><rect x="{x}" y="{y}" width="{BOX_W}" '
+        f'<a href="{html.escape(local(item.iri))}"><title>{html.escape(item.label)}</title>'
+        f'<rect x="{x}" y="{y}" width="{BOX_W}" '
         f'height="{BOX_H}" rx="4" class="{css}"/><text x="{x + 6}" y="{y + 21}">'
         f'{html.escape(text)}<tspan class="code">{html.escape(code)}</tspan></text></a>'
     )
