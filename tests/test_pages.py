@@ -12,7 +12,6 @@ import pytest
 
 from conftest import QUERIES
 from publish.serve.resources import MAX_INBOUND, first_inbound
-from publish.serve.search import LabelIndex
 from publish.store import Release
 
 AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
@@ -150,13 +149,6 @@ def test_search_is_accent_insensitive_with_the_right_first_hit(server: str) -> N
     assert results[0]["page"] == "/id/agency/hai-phong/kien-an/ban-to-chuc-noi-vu"
     page = httpx.get(server + "/search", params={"q": "Kiến Thuỵ"})
     assert page.status_code == 200 and "/id/place/hai-phong/kien-thuy" in page.text
-
-
-def test_search_ranks_exact_diacritics_first() -> None:
-    index = LabelIndex([("b", "Kien An Tower"), ("a", "Kiến An"), ("c", "Kiện An")])
-    assert index.search("Kiến An")[0].iri == "a"
-    assert {h.iri for h in index.search("kien an")} == {"a", "b", "c"}
-    assert index.search("   ") == []
 
 
 def test_search_and_timeline_escape_and_render(server: str) -> None:

@@ -33,7 +33,6 @@ from publish.build.describe import Context, FileFacts, Provenance, Rule, describ
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
 from publish.build.geolinks import GEONAMES
-from publish.build.indexes import write_search_labels
 from publish.build.load import DataError, Loaded, display_name, load, parse_file
 from publish.build.quotes import verify as verify_quotes
 from publish.build.reference import (
@@ -345,10 +344,7 @@ def _write(
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     for served in (store, checked.store):  # every IRI the description mints is served too
         with_merge(served, catalogue)
-    indexes = [
-        write_search_labels(checked.store, folder),
-        write_browse_index(checked.store, folder, iris.vocab),
-    ]
+    indexes = [write_browse_index(checked.store, folder, iris.base, iris.vocab)]
     default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
     store.flush()
     store.optimize()
