@@ -207,6 +207,9 @@
     localise(root);
     observer.takeRecords(); // our own changes: nothing new to do
   });
-  observer.observe(root, { childList: true, subtree: true, characterData: true });
+  observer.observe(root, {
+    childList: true, subtree: true, characterData: true,
+    attributes: true, attributeFilter: ["title", "aria-label", "placeholder"]
+  });
   translate(root);
 })();
