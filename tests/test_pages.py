@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import re
 
 import httpx
@@ -124,6 +125,17 @@ def test_void_description_by_conneg(server: str) -> None:
         assert any(t.object.value == "http://rdfs.org/ns/void#Dataset" for t in triples)
     jsonld = httpx.get(server + "/void", headers={"Accept": "application/ld+json"})
     assert jsonld.headers["content-type"].startswith("application/ld+json")
+
+
+def test_void_in_a_browser_is_the_datasets_page(server: str) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = httpx.get(server + "/void", headers={"Accept": browser}, params={"lang": "en"})
+    assert page.headers["content-type"].startswith("text/html")
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(page.text)).split())
+    assert "bomay: reorganising Viet Nam's apparatus" in text
+    # the class partitions read as words, not blank nodes or local names
+    assert "class partition class: " in text and "class: Administrative unit · entities: " in text
+    assert "c14n" not in text and "classPartition" not in text
 
 
 def test_home_lists_questions_and_the_downloads_their_checksums(
