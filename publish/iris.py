@@ -49,6 +49,10 @@ class Iris:
     def vocab(self) -> str:
         return f"{self.base}def#"
 
+    def term(self, name: str) -> str:
+        """A term of the ontology: ``term("resultsTruncated")`` → ``{base}def#resultsTruncated``."""
+        return f"{self.vocab}{name}"
+
     @property
     def dataset(self) -> str:
         """The dataset: what the catalogue describes and every resource is ``void:inDataset``."""

@@ -54,6 +54,7 @@ ARGS = [
 AGENCY = "/id/agency/hai-phong/an-lao/van-phong-huyen"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+PHONE_375 = {"width": 375, "height": 812}
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +156,79 @@ def test_an_example_query_runs_in_the_editor_and_links_to_pages(server: str, pag
     link.click()
     assert urlsplit(page.url).path == target
     expect(page.locator("h1")).not_to_be_empty()
+
+
+GROUPED = """PREFIX bomay: <https://w3id.org/bomay/def#>
+SELECT ?place (GROUP_CONCAT(STR(?agency); separator=", ") AS ?agencies) WHERE {
+  ?agency bomay:adminUnit ?place FILTER(?place = <https://w3id.org/bomay/id/place/hai-phong/an-lao>)
+} GROUP BY ?place"""
+#: what YASGUI writes in English, which a Vietnamese page must not show
+ENGLISH = re.compile(r"\b(Table|Response|Simple view|Page size|Showing|entries|results in|"
+                     r"Run query|Share query|Filter query results|Download)\b")  # fmt: skip
+VISIBLE_WORDS = """() => {
+  const root = document.getElementById('yasgui'), out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (e.closest('.CodeMirror-code, tbody') || !e.checkVisibility()) continue;
+    out.push(n.textContent.trim());
+  }
+  root.querySelectorAll('[title], [aria-label], [placeholder]').forEach(e => {
+    if (!e.checkVisibility()) return;
+    out.push(e.title, e.getAttribute('aria-label') || '', e.placeholder || '');
+  });
+  return out.filter(Boolean);
+}"""
+
+
+def run_in_editor(page: Page, query: str) -> None:
+    page.locator(".yasqe .CodeMirror").evaluate("(e, q) => e.CodeMirror.setValue(q)", query)
+    page.locator(".yasqe_queryButton").click()
+    expect(page.locator(".yasr table tbody tr").first).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "size", [PHONE_375, {"width": 1200, "height": 900}], ids=["phone", "desktop"]
+)
+def test_the_query_editor_speaks_vietnamese_names_iris_and_fits(
+    server: str, page: Page, size: dict[str, int]
+) -> None:
+    page.set_viewport_size(size)
+    page.goto(server + "/query?example=cq01-an-lao-office-merger")
+    page.locator(".yasqe_queryButton").click()
+    expect(page.locator(".yasr table tbody tr").first).to_be_visible()
+    # YASGUI's own words in Vietnamese
+    expect(page.locator(".yasr_response_chip")).to_contain_text("kết quả trong")
+    english = [w for w in page.evaluate(VISIBLE_WORDS) if ENGLISH.search(w)]
+    assert english == [], english
+    # each IRI with its name beside it
+    link = page.locator(".yasr tbody a[href='/id/agency/hai-phong/an-lao/van-phong-huyen-uy']")
+    expect(link.first.locator("+ .iri-name")).to_have_text("Văn phòng Huyện ủy An Lão")
+    # the run button below the query, never over it; no sideways scroll of the page
+    editor = page.locator(".yasqe .CodeMirror").bounding_box()
+    button = page.locator(".yasqe_queryButton").bounding_box()
+    assert editor and button and button["y"] >= editor["y"] + editor["height"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= size["width"], f"the query page is {width}px wide on {size['width']}px"
+    if size is PHONE_375:
+        snapshot(page, "query-phone")
+    # IRIs inside text (GROUP_CONCAT) become links to their pages, named too
+    run_in_editor(page, GROUPED)
+    inside = page.locator(".yasr tbody td a[href='/id/agency/hai-phong/an-lao/van-phong-huyen']")
+    expect(inside).to_have_count(1)
+    expect(inside.locator("+ .iri-name")).to_have_text("Văn phòng huyện An Lão")
+    inside.click()
+    expect(page.locator("h1")).to_have_text("Văn phòng huyện An Lão")
+
+
+def test_the_query_editor_in_english_keeps_english_names(server: str, page: Page) -> None:
+    page.goto(server + "/query?lang=en&example=cq01-an-lao-office-merger")
+    page.locator(".yasqe_queryButton").click()
+    expect(page.locator(".yasr_response_chip")).to_contain_text("results in")
+    link = page.locator(".yasr tbody a[href='/id/agency/hai-phong/an-lao/van-phong-huyen-uy']")
+    expect(link.first.locator("+ .iri-name")).to_have_text(
+        "Office of the An Lao District Party Committee"
+    )
 
 
 def test_search_without_javascript_finds_the_exact_agency_first(

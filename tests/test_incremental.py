@@ -15,6 +15,7 @@ from publish.store import Release
 
 ARTICLE = "article-003.ttl"
 LEVEL = "<concept/level/tinh>"
+AN_LAO_LABELS = 'skos:prefLabel "An Lão"@vi, "An Lao District"@en ;'
 
 
 def quads_of(release: Path) -> list[str]:
@@ -51,13 +52,52 @@ def test_a_one_article_change_is_validated_alone_and_builds_the_full_release(
     incremental = build(settings)
     assert check(settings).report.scope == 0  # nothing changed since: nothing to look at
     # no cache, so all is validated; the same release before it (a release names its previous)
-    copy_release(Release(first, {}), tmp_path / "fresh")
-    full = build(settings_for(project_copy, tmp_path / "fresh"))
+    assert_same_release(incremental, full_build(first, project_copy, tmp_path / "fresh"))
+
+
+def full_build(previous: Path, project: Path, dist: Path) -> Path:
+    """A build of ``project`` with no build cache, after a copy of ``previous``."""
+    copy_release(Release(previous, {}), dist)
+    return build(settings_for(project, dist))
+
+
+def assert_same_release(incremental: Path, full: Path) -> None:
     assert incremental.name == full.name
     assert (incremental / CHECKSUMS).read_bytes() == (full / CHECKSUMS).read_bytes()
     for _digest, name in read_sums(full):
         assert (incremental / name).read_bytes() == (full / name).read_bytes(), name
     assert quads_of(incremental) == quads_of(full)
+
+
+def test_the_reference_data_is_made_again_when_what_it_takes_from_the_data_changes(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    settings = settings_for(project_copy, tmp_path / "dist")
+    build(settings)
+    made = tmp_path / "dist" / ".cache" / "reference"
+    (kept,) = made.iterdir()
+    article = project_copy / "data" / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "Hai Phong City Web Portal", "Hai Phong City web portal", 1
+        ),
+        encoding="utf-8",
+    )
+    second = build(settings)
+    assert list(made.iterdir()) == [kept]  # read back: the reference's inputs are the same
+    # no article labels An Lão any more: the reference graph labels it instead
+    for path in (project_copy / "data").glob("article-*.ttl"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(AN_LAO_LABELS, ""), encoding="utf-8")
+    third = build(settings)
+    assert [p.name for p in made.iterdir()] != [kept.name]
+    labels = ox.Store.read_only(str(third / "store")).query(
+        "SELECT ?label WHERE { GRAPH <https://w3id.org/bomay/graph/reference/vietnamadminunits>"
+        " { <https://w3id.org/bomay/id/place/hai-phong/an-lao> "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } }"
+    )
+    assert {row["label"].value for row in labels} == {"Huyện An Lão", "An Lao District"}
+    assert_same_release(third, full_build(second, project_copy, tmp_path / "fresh"))
 
 
 def test_a_change_of_shapes_validates_everything(project_copy: Path, tmp_path: Path) -> None:

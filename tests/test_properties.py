@@ -79,10 +79,12 @@ def test_search_normalisation_is_idempotent_and_folded(text: str) -> None:
 
 @given(label=words, query=st.text(max_size=40))
 def test_search_finds_a_label_by_its_own_words_and_never_fails(label: str, query: str) -> None:
-    index = LabelIndex([("urn:x", label), ("urn:y", "khác")])
-    index.search(query)  # any text: an answer, never an error
+    index = LabelIndex(
+        [["urn:x", "other", [[label, "vi", 0]]], ["urn:y", "other", [["khác", "vi", 0]]]]
+    )
+    index.search(query, "vi")  # any text: an answer, never an error
     assume(folded_words(label))
-    hits = index.search(unicodedata.normalize("NFD", label.upper()))
+    hits = index.search(unicodedata.normalize("NFD", label.upper()), "vi").hits
     assert hits and hits[0].iri == "urn:x"
 
 

@@ -8,10 +8,12 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from publish.serve.results import FORMATS, TRUNCATED, write
+from publish.serve.results import FORMATS, write
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERY = "SELECT ?s ?o ?none WHERE { ?s ?p ?o } ORDER BY ?s ?o"
+#: a deployment's own term (Iris.term): the link is whatever the caller names
+LINK = "https://data.example.net/bomay/def#resultsTruncated?a=1&b=2"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ def rows(body: bytes, media_type: str) -> list[list[object]]:
 
 @pytest.mark.parametrize("media_type", sorted(FORMATS))
 def test_an_answer_reads_back_as_pyoxigraphs_own(store: ox.Store, media_type: str) -> None:
-    written = write(store.query(QUERY), media_type, 100, None)
+    written = write(store.query(QUERY), media_type, 100, None, LINK)
     fmt = ox.QueryResultsFormat.from_media_type(media_type)
     own = store.query(QUERY).serialize(format=fmt)
     assert written.rows == 8 and not written.truncated
@@ -63,34 +65,43 @@ def test_an_answer_reads_back_as_pyoxigraphs_own(store: ox.Store, media_type: st
 
 @pytest.mark.parametrize("media_type", sorted(FORMATS))
 def test_the_row_cap_cuts_and_marks_the_answer(store: ox.Store, media_type: str) -> None:
-    written = write(store.query(QUERY), media_type, 3, None)
+    written = write(store.query(QUERY), media_type, 3, None, LINK)
     assert written.rows == 3 and written.truncated
     assert (
         rows(written.body, media_type)
-        == rows(write(store.query(QUERY), media_type, 100, None).body, media_type)[:3]
+        == rows(write(store.query(QUERY), media_type, 100, None, LINK).body, media_type)[:3]
     )
-    if media_type.endswith(("+json", "+xml")):
-        assert TRUNCATED.encode() in written.body
+    if media_type.endswith("+json"):
+        assert json.loads(written.body)["head"]["link"] == [LINK]
+    elif media_type.endswith("+xml"):
+        assert (
+            b'<link href="https://data.example.net/bomay/def#resultsTruncated?a=1&amp;b=2"/>'
+            in (written.body)
+        )
+    whole = write(store.query(QUERY), media_type, 100, None, LINK).body
+    assert b"resultsTruncated" not in whole  # an answer that is not cut links to nothing
 
 
 @pytest.mark.parametrize("media_type", sorted(FORMATS))
 def test_the_byte_cap_keeps_whole_rows_and_the_mark(store: ox.Store, media_type: str) -> None:
-    whole = write(store.query(QUERY), media_type, 100, None).body
+    whole = write(store.query(QUERY), media_type, 100, None, LINK).body
     cap = len(whole) - 10
-    written = write(store.query(QUERY), media_type, 100, cap)
+    written = write(store.query(QUERY), media_type, 100, cap, LINK)
     assert written.truncated and 0 < written.rows < 8
     assert len(written.body) <= cap
     assert len(rows(written.body, media_type)) == written.rows
 
 
 def test_an_empty_answer_is_well_formed(store: ox.Store) -> None:
+    empty = "SELECT ?x WHERE { FILTER(false) }"
     for media_type in FORMATS:
-        written = write(store.query("SELECT ?x WHERE { FILTER(false) }"), media_type, 10, None)
+        written = write(store.query(empty), media_type, 10, None, LINK)
         assert written.rows == 0 and rows(written.body, media_type) == []
     body = write(
         store.query("SELECT ?x WHERE { FILTER(false) }"),
         "application/sparql-results+json",
         10,
         None,
+        LINK,
     ).body
     assert json.loads(body) == {"head": {"vars": ["x"]}, "results": {"bindings": []}}

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import httpx
 
+from publish.build.browse import read_browse_index
 from publish.build.crosswalk import COMMUNES
-from publish.build.indexes import read_search_labels
 from publish.store import Release
 
 Select = Callable[[str], list[dict[str, str]]]
@@ -62,9 +62,34 @@ def test_a_district_shows_the_end_of_its_level(server: str) -> None:
     assert "Ended" in unit and "/id/event/viet-nam/2025-ket-thuc-cap-huyen" in unit
 
 
+def test_a_district_shows_the_communes_that_took_its_place(server: str, select: Select) -> None:
+    rows = select(
+        """SELECT DISTINCT ?new ?old WHERE {
+             ?old schema:containedInPlace <https://w3id.org/bomay/id/place/hai-phong/an-lao> .
+             ?event bomay:originalUnit ?old ; bomay:resultingUnit ?new }"""
+    )
+    page = httpx.get(server + "/id/place/hai-phong/an-lao", params={"lang": "vi"}).text
+    replaced = re.search(r'<h3 id="replaced">[^<]*: (\d+)</h3>\s*<ul[^>]*>(.*?)</ul>', page, re.S)
+    assert replaced, "no list of the communes that took the district's place"
+    assert int(replaced.group(1)) == len({r["new"] for r in rows}) > 1
+    items = re.findall(r"<li>(.*?)</li>", replaced.group(2), re.S)
+    for row in rows:  # each new commune once, with each of the district's communes it took
+        new, old = (row[k].removeprefix("https://w3id.org/bomay") for k in ("new", "old"))
+        line = next(i for i in items if i.startswith(f'<a href="{new}">'))
+        assert f'<a href="{old}">' in line
+    assert "Xã An Lão (từ năm 2025)" in replaced.group(2)
+
+
+def test_a_merged_province_names_the_province_it_merged_with(server: str) -> None:
+    unit = _section(httpx.get(server + "/id/place/hai-phong", params={"lang": "en"}).text)
+    together = unit.split("<h3>Together with</h3>", 1)[1].split("</ul>", 1)[0]
+    assert '<a href="/id/place/hai-duong">' in together
+    assert '<a href="/id/place/2025/hai-phong">' in unit.split("<h3>Went into</h3>", 1)[1]
+
+
 def test_the_search_index_covers_every_unit(release: Release, select: Select) -> None:
     units = {r["u"] for r in select("SELECT ?u WHERE { ?u a bomay:AdministrativeUnit }")}
-    indexed = {iri for iri, _label in read_search_labels(release.folder)}
+    indexed = {entry[0] for entry in read_browse_index(release.folder)["search"]}
     assert len(units) > 14_000 and units <= indexed
 
 

@@ -1,5 +1,5 @@
 """The lists people browse (agencies, administrative units, events, directives, people,
-figures, sources), written once per release as ``browse.json``.
+figures, sources) and the names search matches, written once per release as ``browse.json``.
 
 Each list is one SELECT over the release store and a little Python: every item with its
 labels, the values it can be filtered by (its province, level, kind, year…) and what it is
@@ -23,7 +23,7 @@ from publish.rdf import PREFIXES
 
 BROWSE = "browse.json"
 #: raised when what the lists hold changes, so that a rebuild of unchanged data writes it
-BROWSE_FORMAT = 2
+BROWSE_FORMAT = 3
 ORG, SCHEMA, SKOS, ELI = PREFIXES["org"], PREFIXES["schema"], PREFIXES["skos"], PREFIXES["eli"]
 QB, SDMX_D = PREFIXES["qb"], PREFIXES["sdmx-dimension"]
 RDFS, FOAF, DCTERMS = PREFIXES["rdfs"], PREFIXES["foaf"], PREFIXES["dcterms"]
@@ -91,6 +91,34 @@ def kinds(vocab: str) -> list[Kind]:
     ]  # fmt: skip
 
 
+#: the kinds search results are sorted and filtered by, the first a resource is of winning;
+#: classes under bomay's namespace are written by name (``vocab`` is the configured base's)
+SEARCH_KINDS = {
+    "agencies": ("Agency", f"{ORG}Organization", f"{SCHEMA}Organization",
+                 f"{SCHEMA}NewsMediaOrganization"),
+    "units": ("AdministrativeUnit",),
+    "directives": ("Directive",),
+    "events": (f"{ORG}ChangeEvent", "Pilot", "Meeting", "Approval"),
+    "people": (f"{FOAF}Person",),
+    "figures": (f"{QB}Observation",),
+    "sources": (f"{SCHEMA}NewsArticle", f"{SCHEMA}WebPage"),
+    "posts": (f"{ORG}Post", "PostHolding"),
+    "concepts": (f"{SKOS}Concept", f"{SKOS}ConceptScheme"),
+    "statements": ("Statement",),
+}  # fmt: skip
+#: the names search matches, the name to show first: preferred names, titles, other names,
+#: other spellings
+NAMES = (f"{SKOS}prefLabel", f"{RDFS}label", f"{SCHEMA}name", f"{SCHEMA}headline",
+         f"{DCTERMS}title", f"{SKOS}altLabel", f"{SKOS}hiddenLabel")  # fmt: skip
+SEARCH_NAMES = f"""SELECT ?s ?p ?name WHERE {{
+  ?s ?p ?name FILTER(?p IN ({", ".join(f"<{p}>" for p in NAMES)}))
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), "%s"))
+}}"""
+SEARCH_TYPES = """SELECT ?s ?type WHERE {
+  ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "%s"))
+}"""
+SUBCLASSES = f"SELECT ?c ?super WHERE {{ ?c <{RDFS}subClassOf>+ ?super }}"
+
 LABELS_OF = f"""SELECT ?x ?label WHERE {{
   VALUES ?x {{ %s }}
   ?x <{SKOS}prefLabel>|<{RDFS}label>|<{SCHEMA}headline>|<{SCHEMA}name> ?label
@@ -116,8 +144,9 @@ def _province(place: str, parents: dict[str, str]) -> str:
     return place
 
 
-def build_index(store: ox.Store, vocab: str) -> dict[str, Any]:
-    """Every list's items, and the labels of the items and of their facets' values."""
+def build_index(store: ox.Store, base: str, vocab: str) -> dict[str, Any]:
+    """Every list's items, the labels of the items and of their facets' values, and every
+    named resource under ``base`` for search."""
     parents = {str(row["place"].value): str(row["parent"].value) for row in _select(store, PARENTS)}
     lists: dict[str, list[dict[str, Any]]] = {}
     named: set[str] = set()
@@ -153,7 +182,37 @@ def build_index(store: ox.Store, vocab: str) -> dict[str, Any]:
             item["facets"] = {k: sorted(v) for k, v in sorted(facets.items())}
         named.update(items)
         lists[kind.name] = sorted(items.values(), key=lambda i: i["iri"])
-    return {"lists": lists, "labels": _labels(store, sorted(named))}
+    return {
+        "lists": lists,
+        "labels": _labels(store, sorted(named)),
+        "search": _search_entries(store, base, vocab),
+    }
+
+
+def _search_entries(store: ox.Store, base: str, vocab: str) -> list[list[Any]]:
+    """Every resource under ``base`` with a name: ``[iri, kind, [[name, lang, rank], ...]]``,
+    a name's rank its property's place in ``NAMES`` (the lowest is shown)."""
+    kind_of: dict[str, str] = {}
+    for kind, classes in SEARCH_KINDS.items():
+        for name in classes:
+            kind_of.setdefault(name if ":" in name else vocab + name, kind)
+    for row in _select(store, SUBCLASSES):  # a Merger is an event, as its class says
+        sub, sup = str(row["c"].value), str(row["super"].value)
+        if sup in kind_of:
+            kind_of.setdefault(sub, kind_of[sup])
+    order = list(SEARCH_KINDS)
+    kinds: dict[str, str] = {}
+    for row in _select(store, SEARCH_TYPES % base):
+        found = kind_of.get(str(row["type"].value))
+        iri = str(row["s"].value)
+        if found and (iri not in kinds or order.index(found) < order.index(kinds[iri])):
+            kinds[iri] = found
+    names: dict[str, set[tuple[str, str, int]]] = defaultdict(set)
+    for row in _select(store, SEARCH_NAMES % base):
+        text = row["name"]
+        lang = (text.language or "") if isinstance(text, ox.Literal) else ""
+        names[str(row["s"].value)].add((str(text.value), lang, NAMES.index(str(row["p"].value))))
+    return [[iri, kinds.get(iri, "other"), sorted(names[iri])] for iri in sorted(names)]
 
 
 def _labels(store: ox.Store, iris: list[str]) -> dict[str, dict[str, str]]:
@@ -168,9 +227,10 @@ def _labels(store: ox.Store, iris: list[str]) -> dict[str, dict[str, str]]:
     return {iri: dict(sorted(by_lang.items())) for iri, by_lang in sorted(labels.items())}
 
 
-def write_browse_index(store: ox.Store, folder: Path, vocab: str) -> str:
+def write_browse_index(store: ox.Store, folder: Path, base: str, vocab: str) -> str:
     """``browse.json`` in the release folder; return its name (for the checksums)."""
-    text = json.dumps(build_index(store, vocab), ensure_ascii=False, separators=(",", ":"))
+    index = build_index(store, base, vocab)
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     (folder / BROWSE).write_text(text + "\n", encoding="utf-8")
     return BROWSE
 
@@ -179,6 +239,6 @@ def read_browse_index(folder: Path) -> dict[str, Any]:
     """What ``write_browse_index`` wrote (empty lists for a release without it)."""
     path = folder / BROWSE
     if not path.exists():
-        return {"lists": {}, "labels": {}}
+        return {"lists": {}, "labels": {}, "search": []}
     index: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return index

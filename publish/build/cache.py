@@ -6,6 +6,9 @@ The build cache lives in ``{release_dir}/.cache`` (private, never served, safe t
   reference graph or the derived graph, with blank nodes labelled by RDFC-1.0 within the
   unit. Units never share blank nodes, so labelling each on its own gives the same labels
   whatever else changed, and an unchanged file is read back instead of parsed again.
+- ``reference/{key}/``: what the reference step made from inputs ``key`` (its units by name
+  and digest, the packages' records, the crosswalk files), so that a build whose reference
+  inputs did not change reads it back instead of generating and canonicalising 250,000 quads.
 - ``state.json``: the key of the inputs that every unit depends on (ontology, shapes, rules,
   reference tables, settings, bomay's own code), and the digest of each unit of the last
   build that passed validation.
@@ -73,6 +76,10 @@ def generated(name: str, quads: list[ox.Quad]) -> Unit:
 def canonical(quads: Iterable[ox.Quad], unit: str) -> list[ox.Quad]:
     """The quads of one unit with RDFC-1.0 blank-node labels, prefixed with the unit's name
     so that labels of different units never meet; in a stable order."""
+    quads = list(quads)
+    if not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+               for q in quads):  # fmt: skip
+        return sorted(set(quads), key=str)  # nothing to label (the reference graph: 2.5 s less)
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     prefix = re.sub(r"[^A-Za-z0-9]+", "-", unit).strip("-") + "-"
@@ -100,8 +107,10 @@ class Unit:
 class Delta:
     """How the units of this build differ from those of the last good build."""
 
+    since: str = ""  # the release the last good build wrote
     removed: list[ox.Quad] = field(default_factory=list)  # quads of changed units, before
     added: list[ox.Quad] = field(default_factory=list)  # and after
+    changed: set[str] = field(default_factory=set)  # the names of those units
 
     def mark(self, store: ox.Store, deep: frozenset[str]) -> int:
         """Mark in ``store`` (graph ``AFFECTED``) the focus nodes whose results the change
@@ -202,6 +211,16 @@ class BuildCache:
             self.write(sha, quads)
         return Unit(name, quads, sha)
 
+    def made(self, kind: str, key: str) -> Path:
+        """The folder for what the build made of kind ``kind`` from inputs ``key``."""
+        return self.folder / kind / key
+
+    def keep_only(self, kind: str, key: str) -> None:
+        """Drop what the build made of kind ``kind`` from any inputs but ``key``."""
+        for other in (self.folder / kind).glob("*"):
+            if other.name != key:
+                shutil.rmtree(other, ignore_errors=True)
+
     def state(self) -> dict[str, object]:
         try:
             state: dict[str, object] = json.loads((self.folder / STATE).read_text("utf-8"))
@@ -216,11 +235,12 @@ class BuildCache:
             return None
         before: dict[str, str] = state["units"]  # type: ignore[assignment]
         now = {u.name: u for u in units}
-        delta = Delta()
+        delta = Delta(str(state.get("release", "")))
         for name in sorted(set(before) | set(now)):
             old, new = before.get(name), now.get(name)
             if new is not None and old == new.sha:
                 continue
+            delta.changed.add(name)
             if old is not None:
                 quads = self.read(old)
                 if quads is None:

@@ -14,13 +14,14 @@ import gzip
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from publish.build.cache import Delta, Unit
 from publish.build.dumps import Dump, sorted_lines, write
 from publish.inuse import MANIFEST
 from publish.layout import CHANGES, CHANGES_ADDED, CHANGES_REMOVED, DATASET_QUADS
@@ -55,14 +56,24 @@ def previous_release(current: Path) -> Previous | None:
     return Previous(folder.name, str(manifest.get("issued", "")), folder)
 
 
-def write_changes(previous: Previous, quads: list[ox.Quad], folder: Path) -> list[Dump]:
-    """Write the added and removed statements and the summary; return the two downloads."""
-    before = _by_content(
-        ox.parse(gzip.decompress((previous.folder / DATASET_QUADS).read_bytes()),
-                 format=ox.RdfFormat.N_QUADS)
-    )  # fmt: skip
-    after = _by_content(quads)
-    added, removed = sorted(after - before, key=str), sorted(before - after, key=str)
+def write_changes(
+    previous: Previous, units: Sequence[Unit], folder: Path, delta: Delta | None
+) -> list[Dump]:
+    """Write the added and removed statements and the summary; return the two downloads.
+
+    When ``delta`` holds the change since ``previous`` (the build cache's last good build
+    wrote it), only the named graphs of the changed units are compared; else the whole
+    release with the previous one's dump."""
+    if delta is not None and delta.since == previous.id:
+        added, removed, names = _from_delta(units, delta)
+    else:
+        before = _by_content(
+            ox.parse(gzip.decompress((previous.folder / DATASET_QUADS).read_bytes()),
+                     format=ox.RdfFormat.N_QUADS)
+        )  # fmt: skip
+        after = _by_content(q for u in units for q in u.quads)
+        added, removed = sorted(after - before, key=str), sorted(before - after, key=str)
+        names = labels(before) | labels(after)
     since = f"since release {previous.id} ({previous.issued})"
     dumps = [
         Dump(CHANGES_ADDED, "application/n-quads", f"Statements added {since} (N-Quads, gzip)",
@@ -75,10 +86,33 @@ def write_changes(previous: Previous, quads: list[ox.Quad], folder: Path) -> lis
     for dump, part in zip(dumps, (added, removed), strict=True):
         lines = sorted_lines(serialize(part, ox.RdfFormat.N_QUADS))
         write(folder / dump.name, lines, compress=True)
-    summary = summarise(previous, added, removed, labels(before) | labels(after))
+    summary = summarise(previous, added, removed, names)
     text = json.dumps(summary, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     (folder / CHANGES).write_text(text, encoding="utf-8")
     return dumps
+
+
+def _from_delta(
+    units: Sequence[Unit], delta: Delta
+) -> tuple[list[ox.Quad], list[ox.Quad], dict[str, dict[str, str]]]:
+    """What ``write_changes`` finds comparing whole releases, from the changed units alone:
+    a statement can only be added to or removed from a graph a changed unit holds, so the
+    other units of those graphs are compared with them (a unit's blank nodes are its own, so
+    each is named by content as in the whole release), and the labels that name the
+    resources changed are those of their statements in any unit."""
+    changed = {q.graph_name for q in (*delta.removed, *delta.added)}
+    same = [q for u in units if u.name not in delta.changed for q in u.quads
+            if q.graph_name in changed]  # fmt: skip
+    before, after = _by_content([*same, *delta.removed]), _by_content([*same, *delta.added])
+    added, removed = sorted(after - before, key=str), sorted(before - after, key=str)
+    subjects = {q.subject for q in (*added, *removed) if isinstance(q.subject, ox.NamedNode)}
+
+    def naming(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+        return [q for q in quads if q.predicate in LABELS and q.subject in subjects]
+
+    kept = naming(q for u in units if u.name not in delta.changed for q in u.quads)
+    names = labels([*kept, *naming(delta.removed)]) | labels([*kept, *naming(delta.added)])
+    return added, removed, names
 
 
 def _by_content(quads: Iterable[ox.Quad]) -> set[ox.Quad]:

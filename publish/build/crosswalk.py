@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,23 +175,34 @@ def write(cw: Crosswalk, folder: Path) -> list[Dump]:
     text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
     (folder / COMMUNES_JSON).write_text(text + "\n", encoding="utf-8")
     (folder / PROVINCES).write_bytes(_csv(PROVINCE_COLUMNS, province_rows(cw)))
-    return [
-        Dump(
-            COMMUNES, "text/csv", "Crosswalk of communes, before and after 1 July 2025 (CSV)",
-            description="One row per commune of the 63-province structure: old code and names, "
-            "the change, the new code and names, the event (docs/DATA.md)",
-            file_type="CSV",
-        ),
-        Dump(
-            COMMUNES_JSON, "application/json",
-            "Crosswalk of communes, before and after 1 July 2025, every successor (JSON)",
-            description="The same rows with every successor of a divided commune spelled out",
-            file_type="JSON",
-        ),
-        Dump(
-            PROVINCES, "text/csv", "Crosswalk of the 63 provinces to the 34 (CSV)",
-            description="One row per province of the 63-province structure, with its ISO "
-            "3166-2 code and the province it became part of",
-            file_type="CSV",
-        ),
-    ]  # fmt: skip
+    return list(DUMPS)
+
+
+def copy(source: Path, folder: Path) -> list[Dump]:
+    """Copy the three files that ``write`` put in ``source`` (the build cache) into ``folder``."""
+    for dump in DUMPS:
+        shutil.copyfile(source / dump.name, folder / dump.name)
+    return list(DUMPS)
+
+
+#: the three files, as the catalogue lists them
+DUMPS = (
+    Dump(
+        COMMUNES, "text/csv", "Crosswalk of communes, before and after 1 July 2025 (CSV)",
+        description="One row per commune of the 63-province structure: old code and names, "
+        "the change, the new code and names, the event (docs/DATA.md)",
+        file_type="CSV",
+    ),
+    Dump(
+        COMMUNES_JSON, "application/json",
+        "Crosswalk of communes, before and after 1 July 2025, every successor (JSON)",
+        description="The same rows with every successor of a divided commune spelled out",
+        file_type="JSON",
+    ),
+    Dump(
+        PROVINCES, "text/csv", "Crosswalk of the 63 provinces to the 34 (CSV)",
+        description="One row per province of the 63-province structure, with its ISO "
+        "3166-2 code and the province it became part of",
+        file_type="CSV",
+    ),
+)  # fmt: skip

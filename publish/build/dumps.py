@@ -41,8 +41,15 @@ def write_graph(graph: rdflib.Graph, path: Path, prefixes: dict[str, str]) -> No
     path.write_bytes(serialize(union(dataset), ox.RdfFormat.TURTLE, prefixes))
 
 
+def triple_lines(quads: Iterable[ox.Quad]) -> bytes:
+    """The RDF merge of ``quads`` as N-Triples: each triple once, its lines sorted (written
+    and sorted as bytes: twice as fast as a set of Python triples sorted by their text)."""
+    return sorted_lines(serialize((q.triple for q in quads), ox.RdfFormat.N_TRIPLES))
+
+
 def union(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    """The RDF merge of ``quads``, in the order of ``triple_lines``."""
+    return list(ox.parse(triple_lines(quads), format=ox.RdfFormat.N_TRIPLES))
 
 
 def sorted_lines(data: bytes) -> bytes:
@@ -78,8 +85,10 @@ def write_dataset_dumps(
 ) -> list[Dump]:
     """The whole dataset with its graphs, the facts without inferences as one graph, and the
     inferences apart, each with ``licence`` (the dataset's licence statement)."""
-    facts = union(q for q in quads if not is_inference(q.graph_name))
-    inferences = [q for q in quads if is_inference(q.graph_name)] + licence
+    kept_apart = {g for g in {q.graph_name for q in quads} if is_inference(g)}  # per graph
+    facts_lines = triple_lines(q for q in quads if q.graph_name not in kept_apart)
+    facts = list(ox.parse(facts_lines, format=ox.RdfFormat.N_TRIPLES))
+    inferences = [q for q in quads if q.graph_name in kept_apart] + licence
     outputs: list[tuple[Dump, bytes]] = [
         (
             Dump("bomay.trig", "application/trig", "Dataset with named graphs (TriG)",
@@ -99,7 +108,7 @@ def write_dataset_dumps(
         (
             Dump("bomay.nt.gz", "application/n-triples",
                  "Facts without inferences (N-Triples, gzip)", "gzip", FACTS, "RDF_N_TRIPLES"),
-            sorted_lines(serialize(facts, ox.RdfFormat.N_TRIPLES)),
+            facts_lines,
         ),
         (
             Dump("bomay.jsonld", "application/ld+json", "Facts without inferences (JSON-LD)",

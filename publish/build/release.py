@@ -9,6 +9,7 @@ Pruning keeps the previous release and any release a running server holds (``inu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 
 from publish.build import crosswalk, cube, dcat_ap
 from publish.build.browse import BROWSE_FORMAT, write_browse_index
-from publish.build.cache import BuildCache, Delta, Unit, copy_store, generated, inputs_key
+from publish.build.cache import BuildCache, Delta, Unit, copy_store, digest, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
 from publish.build.describe import PREFIXES as DESCRIPTION_PREFIXES
@@ -32,10 +33,16 @@ from publish.build.describe import Context, FileFacts, Provenance, Rule, describ
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
 from publish.build.geolinks import GEONAMES
-from publish.build.indexes import write_search_labels
 from publish.build.load import DataError, Loaded, display_name, load, parse_file
 from publish.build.quotes import verify as verify_quotes
-from publish.build.reference import WIKIDATA_ENTITY, Reference, generate, read_tables
+from publish.build.reference import (
+    WIKIDATA_ENTITY,
+    Package,
+    Reference,
+    data_inputs,
+    generate,
+    read_tables,
+)
 from publish.build.rights import licence, quote_rights
 from publish.build.sources import source_quads
 from publish.build.stats import compute, select
@@ -50,6 +57,7 @@ from publish.settings import CANONICAL_BASE, Settings
 from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
+REFERENCE_RECORD = "reference.json"  # in the build cache: what _reference made
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 #: raised when the description or the release's files change shape (browse.json has its
 #: own, BROWSE_FORMAT), so that a rebuild writes a new release
@@ -99,7 +107,7 @@ class Checked:
     reference: Reference
     key: str  # of the inputs besides the data files (cache.inputs_key)
     units: list[Unit]  # the quads again, by file or generated graph, for the build cache
-    store: ox.Store  # in memory: the quads and their merge, as validated
+    store: ox.Store  # in memory: the quads and their merge, as validated (then as served)
     delta: Delta | None  # the change since the last good build, if of the same inputs
 
 
@@ -124,14 +132,12 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     loaded = load(settings, parse=parse)
     units.append(generated("sources", _sources(loaded, settings)))
     step("reference")
-    reference = generate(read_tables(settings), loaded.quads, settings, loaded.files_by_subject)
-    for quad in reference.quads:
-        if isinstance(quad.subject, ox.NamedNode):
-            loaded.files_by_subject[quad.subject.value].add(f"(generated into {quad.graph_name})")
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in reference.quads:
-        by_graph.setdefault(str(quad.graph_name), []).append(quad)
-    units += [generated(graph, quads) for graph, quads in sorted(by_graph.items())]
+    reference, made = _reference(settings, loaded, cache, key)
+    for unit in made:
+        where = f"(generated into {unit.name})"
+        for subject in {q.subject.value for q in unit.quads if isinstance(q.subject, ox.NamedNode)}:
+            loaded.files_by_subject[subject].add(where)
+    units += made
     loaded.quads = [q for u in units for q in u.quads]
     store = with_merge(ox.Store(), loaded.quads)
     refuse_duplicates(store, loaded, iris)
@@ -166,6 +172,53 @@ def _sources(loaded: Loaded, settings: Settings) -> list[ox.Quad]:
         if isinstance(quad.subject, ox.NamedNode):
             loaded.files_by_subject[quad.subject.value].add(origin)
     return generated_quads
+
+
+def _reference(
+    settings: Settings, loaded: Loaded, cache: BuildCache, key: str
+) -> tuple[Reference, list[Unit]]:
+    """The reference graphs (one unit each) and what the catalogue says of them: read back
+    from the build cache when their inputs are those of a build that made them (bomay's
+    code and settings, the pinned packages, and what they take from the data files:
+    ``reference.data_inputs``), else generated, canonicalised and kept there."""
+    structures = read_tables(settings)
+    inputs = data_inputs(structures, loaded.quads, settings, loaded.files_by_subject)
+    folder = cache.made("reference", digest(f"{key}\0{inputs}".encode()))
+    try:
+        record = json.loads((folder / REFERENCE_RECORD).read_text(encoding="utf-8"))
+        units = [Unit(name, cache.read(sha) or [], sha) for name, sha in record["units"]]
+        if all(u.quads for u in units):
+            reference = Reference(
+                packages=tuple(Package(**p) for p in record["packages"]),
+                wikidata_left_out=record["wikidata_left_out"],
+                geonames_left_out=record["geonames_left_out"],
+                crosswalk_files=folder,
+            )
+            return reference, units
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not made yet, or damaged: make it again
+    reference = generate(structures, loaded.quads, settings, loaded.files_by_subject)
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in reference.quads:
+        by_graph.setdefault(str(quad.graph_name), []).append(quad)
+    units = [generated(graph, quads) for graph, quads in sorted(by_graph.items())]
+    record = {
+        "units": [[u.name, u.sha] for u in units],
+        "packages": [dataclasses.asdict(p) for p in reference.packages],
+        "wikidata_left_out": reference.wikidata_left_out,
+        "geonames_left_out": reference.geonames_left_out,
+    }
+    try:  # best effort, like the rest of the cache: the crosswalk is then written as made
+        cache.keep_only("reference", folder.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        if reference.crosswalk is not None:
+            crosswalk.write(reference.crosswalk, folder)
+        for unit in units:
+            cache.write(unit.sha, unit.quads)
+        (folder / REFERENCE_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    except OSError:
+        return reference, units
+    return dataclasses.replace(reference, crosswalk_files=folder), units
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
@@ -249,10 +302,12 @@ def _write(
     dumps += write_ontology_dumps(
         [q for q in checked.quads if q.graph_name == ontology_graph], folder, prefixes
     )
-    if checked.reference.crosswalk is not None:
+    if checked.reference.crosswalk_files is not None:
+        dumps += crosswalk.copy(checked.reference.crosswalk_files, folder)
+    elif checked.reference.crosswalk is not None:
         dumps += crosswalk.write(checked.reference.crosswalk, folder)
     if previous is not None:
-        dumps += write_changes(previous, checked.quads, folder)
+        dumps += write_changes(previous, checked.units, folder, checked.delta)
     write_graph(checked.report.graph, folder / REPORT, prefixes)
     dumps.append(
         Dump(REPORT, "text/turtle", "SHACL validation report of this release",
@@ -262,8 +317,9 @@ def _write(
     step("store")
     store = _store(folder / "store", checked, settings)
     _drop_catalogue(store, iris)  # a copy of the last build's store holds its description
-    stats = compute(store, iris.vocab)
-    context = _context(store, iris, checked, settings)
+    # the same quads in memory answer the build's own queries in half the time
+    stats = compute(checked.store, iris.vocab)
+    context = _context(checked.store, iris, checked, settings)
     step("describe")
     facts = [FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name)) for d in dumps]
     release_id = _release_id(settings, content, previous)
@@ -286,9 +342,10 @@ def _write(
     write_graph(conformance.graph, folder / DCAT_AP_REPORT, prefixes)
     write_graph(description, folder / DESCRIPTION, {**prefixes, **DESCRIPTION_PREFIXES})
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
-    with_merge(store, catalogue)  # every IRI the description mints is served like the data
-    indexes = [write_search_labels(store, folder), write_browse_index(store, folder, iris.vocab)]
-    default_graph = int(select(store, TRIPLES, iris.vocab)[0]["n"])  # the data and catalogue
+    for served in (store, checked.store):  # every IRI the description mints is served too
+        with_merge(served, catalogue)
+    indexes = [write_browse_index(checked.store, folder, iris.base, iris.vocab)]
+    default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
     store.flush()
     store.optimize()
     del store  # release the RocksDB lock before the folder is renamed

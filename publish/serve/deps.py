@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import Depends, Request
 
 from publish.build.browse import read_browse_index
-from publish.build.indexes import read_search_labels
 from publish.iris import Iris
 from publish.serve.examples import Example
 from publish.serve.execute import Answer, Failure, Job
@@ -48,6 +47,7 @@ class State:
     _labels: LabelIndex | None = None
     _sources: dict[str, dict[str, Source]] = field(default_factory=dict)
     _lists: Lists | None = None
+    _browse: dict[str, Any] | None = None
 
     @property
     def release_id(self) -> str:
@@ -70,16 +70,22 @@ class State:
         rows: list[dict[str, Any]] = json.loads(answer.body)["results"]["bindings"]
         return rows
 
+    def _index(self) -> dict[str, Any]:
+        """The release's ``browse.json``, read once (lists and search are made from it)."""
+        if self._browse is None:
+            self._browse = read_browse_index(self.release_folder)
+        return self._browse
+
     async def labels(self) -> LabelIndex:
         """The search index, built on first use from the release (it is immutable)."""
         if self._labels is None:
-            self._labels = LabelIndex(read_search_labels(self.release_folder))
+            self._labels = LabelIndex(self._index()["search"])
         return self._labels
 
     async def lists(self) -> Lists:
         """The lists to browse, read from the release's ``browse.json`` on first use."""
         if self._lists is None:
-            self._lists = Lists(read_browse_index(self.release_folder), self.settings.base_iri)
+            self._lists = Lists(self._index(), self.settings.base_iri)
         return self._lists
 
     async def sources(self, lang: str) -> dict[str, Source]:

@@ -34,6 +34,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     max_bytes: int | None = None  # of the answer's body; None for the service's own queries
     base_iri: str | None = None  # what relative IRIs in the query resolve against
+    truncated_link: str | None = None  # the term a cut SELECT answer links to, if any
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def _run(store: SparqlStore, job: Job) -> Answer | Failure:
             return Answer(_bytes(result.serialize(format=fmt)), job.media_type, 1, False, "ASK")
         if isinstance(result, ox.QueryTriples):
             return _triples(result, job)
-        written = results.write(result, job.media_type, job.max_rows, job.max_bytes)
+        written = results.write(
+            result, job.media_type, job.max_rows, job.max_bytes, job.truncated_link
+        )
         return Answer(written.body, job.media_type, written.rows, written.truncated, "SELECT")
     except RemoteStoreError as error:
         return Failure(str(error), 502)

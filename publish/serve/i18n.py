@@ -68,6 +68,8 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "graph": ("Nguồn (đồ thị)", "Source (graph)"),
     "links_here": ("Liên kết đến", "Links here"),
     "results_for": ("kết quả cho", "results for"),
+    "search_words": ("Từ cần tìm", "Words to find"),
+    "matched": ("khớp với", "matched"),
     "search_note": (
         "không phân biệt dấu; khớp đúng dấu được xếp trước",
         "accents optional; exact diacritics rank first",

@@ -29,6 +29,10 @@ WORDS = {
     "people": ("Nhân vật", "People"),
     "figures": ("Số liệu", "Figures"),
     "sources": ("Nguồn tin", "Sources"),
+    "posts": ("Chức vụ", "Posts"),
+    "concepts": ("Khái niệm", "Concepts"),
+    "statements": ("Nhận định", "Statements"),
+    "other": ("Khác", "Other"),
     "intro_agencies": (
         "Các cơ quan, tổ chức mà nguồn nêu, theo tỉnh, cấp và khối.",
         "The agencies the sources name, by province, level and strand.",

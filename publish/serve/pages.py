@@ -11,8 +11,10 @@ from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.lists import TIMELINE, WORDS, Group, group, pager
 from publish.serve.render import local_path, render
+from publish.serve.search import PAGE_SIZE
 
 router = APIRouter()
+MAX_QUERY = 200
 #: lines of the timeline per page, and the size of a run of one day's changes shown as one
 TIMELINE_PAGE = 100
 GROUP_AT = 10
@@ -43,16 +45,42 @@ async def changes(request: Request, state: StateDep) -> HTMLResponse:
 
 @router.get("/search")
 async def search(
-    request: Request, state: StateDep, q: str = "", fmt: Annotated[str, Query(alias="format")] = ""
+    request: Request,
+    state: StateDep,
+    q: str = "",
+    kind: str = "",
+    page: int = 1,
+    fmt: Annotated[str, Query(alias="format")] = "",
 ) -> Response:
-    """Labels matching ``q``; HTML for people, JSON with ``format=json`` or Accept JSON."""
-    hits = (await state.labels()).search(q[:200]) if q.strip() else []
+    """Names matching ``q``, by kind, paged; HTML for people, JSON with ``format=json`` or
+    Accept JSON."""
+    lang = i18n.choose(request)
+    results = (await state.labels()).search(q[:MAX_QUERY], lang, kind, page)
     wants_json = fmt == "json" or "application/json" in (request.headers.get("accept") or "")
     if wants_json:
         base = state.settings.base_iri
-        items = [{"iri": h.iri, "label": h.label, "page": local_path(base, h.iri)} for h in hits]
-        return JSONResponse({"query": q, "results": items})
-    return HTMLResponse(render("search.html", request, state, q=q, hits=hits))
+        items = [
+            {"iri": h.iri, "label": h.label.value, "lang": h.label.lang, "kind": h.kind,
+             "matched": h.matched.value, "page": local_path(base, h.iri)}
+            for h in results.hits
+        ]  # fmt: skip
+        return JSONResponse({"query": q, "kind": kind, "total": results.total,
+                             "page": results.page, "pages": results.pages,
+                             "kinds": dict(results.kinds), "results": items})  # fmt: skip
+    words = i18n.table(WORDS, lang)
+    return HTMLResponse(
+        render(
+            "search.html",
+            request,
+            state,
+            q=q,
+            kind=kind,
+            results=results,
+            w=words,
+            pager=pager(results.page, results.pages),
+            page_size=PAGE_SIZE,
+        )
+    )
 
 
 @router.get("/timeline", response_class=HTMLResponse)

@@ -19,8 +19,9 @@ from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
-#: the link a cut answer carries in its head (SPARQL JSON and XML)
-TRUNCATED = "https://w3id.org/bomay/def#resultsTruncated"
+#: the ontology term a cut answer links to in its head (SPARQL JSON and XML), under the
+#: deployment's own base (``Iris.term``; defined in ontology/ontology.ttl)
+TRUNCATED = "resultsTruncated"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = f"{XSD}string"
 XML_TEXT = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;"}  # line breaks kept as they are
@@ -47,23 +48,28 @@ class Written:
 
 @dataclass(frozen=True)
 class _Format:
-    head: Callable[[list[str], bool], str]  # the variables, and whether the answer is cut
+    head: Callable[[list[str], str | None], str]  # the variables, and the cut answer's link
     row: Callable[[list[str], Sequence[Term | None]], str]
     separator: str
     tail: str
 
 
 def write(
-    solutions: ox.QuerySolutions, media_type: str, max_rows: int, max_bytes: int | None
+    solutions: ox.QuerySolutions,
+    media_type: str,
+    max_rows: int,
+    max_bytes: int | None,
+    truncated_link: str | None,
 ) -> Written:
     """The first solutions in ``media_type``, at most ``max_rows`` of them and, if given,
-    at most ``max_bytes`` bytes, the truncation mark included."""
+    at most ``max_bytes`` bytes, a cut answer's link to ``truncated_link`` (if given, and
+    the format has room for it) included."""
     known = ox.QueryResultsFormat.from_media_type(media_type)
     if known is None or known.media_type not in FORMATS:
         raise ValueError(f"no results format {media_type}")
     fmt = FORMATS[known.media_type]
     names = [v.value for v in solutions.variables]
-    fixed = len((fmt.head(names, True) + fmt.tail).encode())
+    fixed = len((fmt.head(names, truncated_link) + fmt.tail).encode())
     budget = None if max_bytes is None else max_bytes - fixed
     rows: list[str] = []
     size, truncated = 0, False
@@ -78,7 +84,8 @@ def write(
             truncated = True
             break
         rows.append(text)
-    body = fmt.head(names, truncated) + fmt.separator.join(rows) + fmt.tail
+    head = fmt.head(names, truncated_link if truncated else None)
+    body = head + fmt.separator.join(rows) + fmt.tail
     return Written(body.encode(), len(rows), truncated)
 
 
@@ -103,10 +110,10 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _json_head(names: list[str], truncated: bool) -> str:
+def _json_head(names: list[str], link: str | None) -> str:
     head: dict[str, list[str]] = {"vars": names}
-    if truncated:
-        head["link"] = [TRUNCATED]
+    if link is not None:
+        head["link"] = [link]
     return '{"head":' + _json_dumps(head) + ',"results":{"bindings":['
 
 
@@ -119,12 +126,12 @@ def _json_row(names: list[str], terms: Sequence[Term | None]) -> str:
 # ------------------------------------------------------------------ XML
 
 
-def _xml_head(names: list[str], truncated: bool) -> str:
+def _xml_head(names: list[str], link: str | None) -> str:
     variables = "".join(f'<variable name="{escape(n)}"/>' for n in names)
-    link = f'<link href="{TRUNCATED}"/>' if truncated else ""
+    mark = f'<link href="{escape(link, XML_TEXT)}"/>' if link is not None else ""
     return (
         '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-        f"<head>{variables}{link}</head><results>"
+        f"<head>{variables}{mark}</head><results>"
     )
 
 
@@ -190,10 +197,10 @@ def _tsv_row(names: list[str], terms: Sequence[Term | None]) -> str:
     return "\t".join(_tsv_field(t) for t in terms) + "\n"
 
 
-def _lines(head: Callable[[list[str]], str]) -> Callable[[list[str], bool], str]:
+def _lines(head: Callable[[list[str]], str]) -> Callable[[list[str], str | None], str]:
     """The header line of CSV and TSV (they have no room for a truncation mark)."""
 
-    def first(names: list[str], truncated: bool) -> str:
+    def first(names: list[str], link: str | None) -> str:
         return head(names)
 
     return first

@@ -26,6 +26,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from publish.rdf import serialize
+from publish.serve import results
 from publish.serve.checks import check_query
 from publish.serve.deps import State, StateDep
 from publish.serve.description import service_description
@@ -155,6 +156,7 @@ async def sparql(request: Request, state: StateDep) -> Response:
     job = Job(
         protocol.query, media_type, settings.max_result_rows, default, named,
         max_bytes=settings.max_result_bytes, base_iri=settings.base_iri,
+        truncated_link=state.iris.term(results.TRUNCATED),
     )  # fmt: skip
     result = await _run_while_connected(request, state, job)
     elapsed = time.perf_counter() - started

@@ -35,6 +35,9 @@ WORDS = {
     "parents": ("Thuộc", "Part of"),
     "came_from": ("Hình thành từ", "Came from"),
     "went_into": ("Chuyển thành", "Went into"),
+    "together": ("Cùng với", "Together with"),
+    "replaced": ("Các xã, phường, thị trấn trực thuộc chuyển thành", "Its communes went into"),
+    "its_former": ("từ", "from"),
     "part": ("một phần", "part"),
     "default": ("mặc định", "default"),
     "renamed": ("Đổi tên", "Renamed"),
@@ -73,8 +76,12 @@ class UnitPage:
     parents: list[Linked] = field(default_factory=list)
     came_from: list[Linked] = field(default_factory=list)
     went_into: list[Linked] = field(default_factory=list)
+    together: list[Linked] = field(default_factory=list)  # merged with it into one unit
     renamed: list[Linked] = field(default_factory=list)
     ended: list[Linked] = field(default_factory=list)
+    # for a unit whose own level ended (a district): the units its communes went into, each
+    # with the communes of this unit it came from
+    replaced: list[tuple[Linked, list[Linked]]] = field(default_factory=list)
     point: tuple[float, float] | None = None
     before: list[Linked] = field(default_factory=list)
     after: list[Linked] = field(default_factory=list)
@@ -119,6 +126,10 @@ def related_query(iri: str, lang: str) -> str:
      OPTIONAL {{ ?event <{BOMAY}dividedUnit> <{iri}> BIND(true AS ?divided) }}
      OPTIONAL {{ <{iri}> <{BOMAY}defaultSuccessor> ?other BIND(true AS ?default) }} }}
   UNION
+  {{ ?event <{BOMAY}originalUnit> <{iri}>, ?other
+     FILTER(?other != <{iri}> && EXISTS {{ ?event <{BOMAY}resultingUnit> ?any }})
+     BIND("with" AS ?role) {date} }}
+  UNION
   {{ ?event <{BOMAY}renamedUnit> <{iri}> BIND("renamed" AS ?role) BIND(<{iri}> AS ?other) {date} }}
   UNION
   {{ ?event <{BOMAY}originalUnit> <{iri}> ; <{BOMAY}abolishedLevel> ?level
@@ -127,6 +138,18 @@ def related_query(iri: str, lang: str) -> str:
   OPTIONAL {{ ?other <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }}
   {label_in("?other", "label", lang)}
 }}"""
+
+
+def replaced_query(iri: str, lang: str) -> str:
+    """The units that the units directly under ``iri`` went into, with those units: what
+    took the place of a district when the district level ended in 2025."""
+    return f"""SELECT ?new ?label ?code ?old ?oldLabel WHERE {{
+  ?old <{SCHEMA}containedInPlace> <{iri}> .
+  ?event <{BOMAY}originalUnit> ?old ; <{BOMAY}resultingUnit> ?new .
+  OPTIONAL {{ ?new <{BOMAY}unitCode> ?code }}
+  {label_in("?new", "label", lang)}
+  {label_in("?old", "oldLabel", lang)}
+}} ORDER BY ?code ?new ?oldLabel LIMIT {MAX_COMMUNES}"""
 
 
 def communes_query(provinces: list[str], lang: str, after: bool) -> str:
@@ -195,8 +218,9 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
             _point(_value(row, "wkt")),
         )  # fmt: skip
         {"parent": page.parents, "from": page.came_from, "into": page.went_into,
-         "renamed": page.renamed, "ended": page.ended}[role].append(linked)  # fmt: skip
-    for group in (page.came_from, page.went_into):
+         "with": page.together, "renamed": page.renamed,
+         "ended": page.ended}[role].append(linked)  # fmt: skip
+    for group in (page.came_from, page.went_into, page.together):
         group.sort(key=lambda x: (not x.default, x.code, x.label))
     if page.is_province:
         olds = [iri] if not page.founded else [x.iri for x in page.came_from]
@@ -205,8 +229,21 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
             page.before = _communes(await state.select(communes_query(olds, lang, after=False)))
         if news:
             page.after = _communes(await state.select(communes_query(news, lang, after=True)))
+    else:
+        page.replaced = _replaced(await state.select(replaced_query(iri, lang)))
     page.svg = svg(page, lambda i: local_path(state.settings.base_iri, i))
     return page
+
+
+def _replaced(rows: list[dict[str, Any]]) -> list[tuple[Linked, list[Linked]]]:
+    found: dict[str, tuple[Linked, list[Linked]]] = {}
+    for row in rows:
+        new = _value(row, "new")
+        entry = found.setdefault(new, (Linked(new, _value(row, "label"), _value(row, "code")), []))
+        old = Linked(_value(row, "old"), _value(row, "oldLabel"))
+        if all(o.iri != old.iri for o in entry[1]):
+            entry[1].append(old)
+    return list(found.values())
 
 
 def _communes(rows: list[dict[str, Any]]) -> list[Linked]:
