@@ -117,8 +117,12 @@ def plain_page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
 
 
+#: read when the module is collected: the suite clears BOMAY_* variables before tests run
+SHOOT = os.environ.get("BOMAY_SCREENSHOTS") == "1"
+
+
 def snapshot(page: Page, name: str) -> None:
-    if os.environ.get("BOMAY_SCREENSHOTS") == "1":
+    if SHOOT:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
@@ -234,6 +238,70 @@ def test_the_query_editor_in_english_keeps_english_names(server: str, page: Page
     expect(link.first.locator("+ .iri-name")).to_have_text(
         "Office of the An Lao District Party Committee"
     )
+
+
+SIZES = [PHONE_375, {"width": 1200, "height": 900}]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["phone", "desktop"])
+def test_search_filters_by_kind_and_finds_the_district(
+    server: str, page: Page, size: dict[str, int]
+) -> None:
+    page.set_viewport_size(size)
+    page.goto(server + "/search?q=duong+kinh")
+    results = page.get_by_role("main").locator("ol li a")
+    expect(results.filter(has_text=re.compile("^Dương Kinh$"))).to_have_count(1)
+    page.get_by_role("main").get_by_label("Loại").select_option("units")
+    page.get_by_role("main").get_by_role("button", name="Tìm").click()
+    assert "kind=units" in page.url
+    expect(results.first).to_be_visible()
+    if size is not PHONE_375:
+        snapshot(page, "search")
+    page.get_by_role("main").get_by_role("link", name="Dương Kinh", exact=True).click()
+    assert urlsplit(page.url).path == "/id/place/hai-phong/duong-kinh"
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["phone", "desktop"])
+def test_a_list_filters_pages_and_downloads_the_same_view(
+    server: str, page: Page, size: dict[str, int]
+) -> None:
+    page.set_viewport_size(size)
+    page.goto(server + "/browse/agencies")
+    filters = page.locator("form.filters")
+    filters.locator("select[name=province]").select_option("id/place/hai-phong")
+    filters.get_by_role("button").click()
+    assert (
+        "province=id%2Fplace%2Fhai-phong" in page.url or "province=id/place/hai-phong" in page.url
+    )
+    rows = page.get_by_role("main").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() <= 22
+    if size is not PHONE_375:
+        snapshot(page, "list")
+    csv_link = page.get_by_role("link", name="CSV")
+    assert "province=" in (csv_link.get_attribute("href") or "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["phone", "desktop"])
+def test_a_district_s_lineage_leads_to_the_communes_that_replaced_it(
+    server: str, page: Page, size: dict[str, int]
+) -> None:
+    page.set_viewport_size(size)
+    page.goto(server + "/id/place/hai-phong/an-lao")
+    crumbs = page.get_by_role("navigation", name="Vị trí")
+    expect(crumbs).to_contain_text("Hải Phòng")
+    replaced = page.locator("#replaced + ul")
+    expect(replaced).to_contain_text("Xã An Tiến")
+    if size is not PHONE_375:
+        page.evaluate("document.getElementById('unit-heading').scrollIntoView()")
+        snapshot(page, "lineage")
+    replaced.get_by_role("link", name="Xã An Lão (từ năm 2025)").click()
+    assert urlsplit(page.url).path == "/id/place/2025/hai-phong/xa-an-lao"
+    came_from = page.locator("#unit")
+    expect(came_from.locator("ul").get_by_role("link", name="Xã An Tiến")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
 
 
 def test_search_without_javascript_finds_the_exact_agency_first(
