@@ -11,14 +11,16 @@ cookie, as a browser keeps it), and reports:
   ``false`` for a yes or no;
 - **foreign words**: on a page in one language, an interface phrase of the other language
   outside an element marked with that language's ``lang`` (data in the other language is
-  marked so, and is not the interface).
+  marked so, and is not the interface) and outside a literal value (``class="literal"``: a
+  note in English may quote the Vietnamese words of its source).
 
 At national size a release has more than ten thousand unit and event pages, all built by
 the same code from the same queries. So each *kind* of page (``/id/place/…/…``, a list with
 its filters, …) is fetched up to ``per_kind`` times per language, in the order links are met,
 which is deterministic; a link to a resource page that is not fetched is still checked,
 against the store, with the rule the server itself applies (the path fits the slug grammar
-and the IRI has statements), through the public SPARQL endpoint.
+and the IRI has statements), through the public SPARQL endpoint; any other page linked but
+not fetched (another page of a list, another example question) is asked for its status.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
+import pyoxigraph as ox
 
 import publish.serve
 from publish.rdf import TERM_PREFIXES
@@ -42,6 +46,7 @@ from publish.serve.resources import SLUG_PATH
 from publish.settings import CANONICAL_BASE
 
 LANGUAGES = ("vi", "en")
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
 #: resource pages: where raw vocabulary must never show
 RESOURCE = re.compile(r"/(id|graph)/|/def$")
 #: RDF and file links: checked, never parsed
@@ -62,6 +67,7 @@ class Page:
     links: list[tuple[str, str, bool]] = field(default_factory=list)  # (href, text, verbatim)
     ids: set[str] = field(default_factory=set)
     texts: list[tuple[str, str, bool]] = field(default_factory=list)  # (text, lang, verbatim)
+    data: set[int] = field(default_factory=set)  # which texts are literal values
     lang: str = ""
 
 
@@ -70,6 +76,7 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = Page()
         self.stack: list[tuple[str, str, bool]] = []  # (tag, lang, verbatim)
+        self.literal: list[str] = []  # the tags of open literal values
         self.link: list[str] | None = None
         self.href = ""
         self.link_verbatim = False
@@ -93,9 +100,13 @@ class _Parser(HTMLParser):
             self.link, self.href, self.link_verbatim = [], attributes["href"], verbatim
         if tag not in VOID_ELEMENTS:
             self.stack.append((tag, lang, verbatim))
+            if "literal" in attributes.get("class", "").split():
+                self.literal.append(f"{len(self.stack)}")
 
     def handle_endtag(self, tag: str) -> None:
         while self.stack:
+            if self.literal and self.literal[-1] == f"{len(self.stack)}":
+                self.literal.pop()
             if self.stack.pop()[0] == tag:
                 break
         if tag == "a" and self.link is not None:
@@ -110,6 +121,8 @@ class _Parser(HTMLParser):
             self.link.append(data)
         if data.strip():
             lang, verbatim = self.stack[-1][1:] if self.stack else ("", False)
+            if self.literal:
+                self.page.data.add(len(self.page.texts))
             self.page.texts.append((" ".join(data.split()), lang, verbatim))
 
 
@@ -134,6 +147,8 @@ class Report:
     pages: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # per language
     links: int = 0
     checked_in_store: int = 0
+    checked_status: int = 0
+    terms_in_notes: int = 0  # local names written in literal values (counted, not failed)
     broken: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
@@ -144,9 +159,10 @@ class Report:
         return (
             f"{fetched} pages ({', '.join(f'{k}: {v}' for k, v in self.pages.items())}), "
             f"{len(self.kinds)} kinds, {self.links} links "
-            f"({self.checked_in_store} resource links checked in the store), "
+            f"({self.checked_in_store} resource links checked in the store, "
+            f"{self.checked_status} other pages by status), "
             f"{len(self.broken)} broken, {len(self.raw)} raw vocabulary, "
-            f"{len(self.foreign)} foreign words"
+            f"{len(self.foreign)} foreign words; {self.terms_in_notes} term names in notes"
         )
 
 
@@ -160,16 +176,16 @@ class Crawler:
         self.words = all_words()
         self.local_names = self._local_names()
 
-    def _local_names(self) -> set[str]:
-        """Local names of every property and class the release uses (asked of /sparql)."""
-        query = "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } }"
-        answer = httpx.get(self.base + "/sparql", params={"query": query, "format": "json"},
-                           timeout=60)  # fmt: skip
-        answer.raise_for_status()
-        names = set()
-        for row in answer.json()["results"]["bindings"]:
-            iri = row["t"]["value"]
-            names.add(re.split(r"[#/]", iri)[-1])
+    @staticmethod
+    def _local_names() -> set[str]:
+        """Local names of every term the ontology and its labels of the reused vocabularies
+        name: the words a page would show if it missed a label."""
+        names: set[str] = set()
+        for path in sorted(ONTOLOGY.glob("*.ttl")):
+            for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                for term in (quad.subject, quad.predicate):
+                    if isinstance(term, ox.NamedNode):
+                        names.add(re.split(r"[#/]", term.value)[-1])
         return {n for n in names if n}
 
     # ------------------------------------------------------------------ the walk
@@ -222,9 +238,16 @@ class Crawler:
                         else:
                             unfetched[target_path].append(path)
             self._check_files(http, files, statuses)
-        self._check_in_store(
-            {p: s for p, s in unfetched.items() if not any((p, la) in statuses for la in LANGUAGES)}
-        )
+            left = {p: s for p, s in unfetched.items()
+                    if not any((p, la) in statuses for la in LANGUAGES)}  # fmt: skip
+            resources = {p: s for p, s in left.items() if RESOURCE.search(urlsplit(p).path)}
+            others = sorted(set(left) - set(resources))
+            self.report.checked_status += len(others)
+            for path, status in zip(others, pool.map(lambda p: http.get(p).status_code, others),
+                                    strict=True):  # fmt: skip
+                if status != 200:
+                    self.report.broken.append(f"{left[path][0]} → {path}: {status}")
+        self._check_in_store(resources)
         for path, lang, target, fragment in fragments:
             found = pages.get((target, lang))
             if found is not None and fragment not in found.ids:
@@ -235,7 +258,15 @@ class Crawler:
         return self.report
 
     def _fetch(self, http: httpx.Client, path: str, lang: str) -> tuple[int, Page | None]:
-        response = http.get(path, cookies={"bomay_lang": lang}, headers={"Accept": "text/html"})
+        # the language cookie, as a browser keeps it, sent again after a redirect too
+        # (/sparql → /query): each redirect is followed here with the cookie
+        headers = {"Accept": "text/html", "Cookie": f"bomay_lang={lang}"}
+        response = http.get(path, headers=headers, follow_redirects=False)
+        for _ in range(5):
+            if not response.is_redirect:
+                break
+            response = http.get(response.headers["location"], headers=headers,
+                                follow_redirects=False)  # fmt: skip
         if response.status_code != 200 or not response.headers.get("content-type", "").startswith(
             "text/html"
         ):
@@ -284,14 +315,17 @@ class Crawler:
                     continue
                 iris[CANONICAL_BASE + stem] = path
             values = " ".join(f"<{iri}>" for iri in iris)
-            query = f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
+            # only the missing ones come back (an answer's rows may be capped)
+            query = (
+                f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
+            )
             answer = httpx.post(self.base + "/sparql", data={"query": query},
                                 headers={"Accept": "application/sparql-results+json"},
                                 timeout=60)  # fmt: skip
             answer.raise_for_status()
-            found = {row["s"]["value"] for row in answer.json()["results"]["bindings"]}
+            missing = {row["s"]["value"] for row in answer.json()["results"]["bindings"]}
             for iri, path in iris.items():
-                if iri not in found:
+                if iri in missing:
                     self.report.broken.append(f"{resources[path][0]} → {path}: not in the store")
 
     # ------------------------------------------------------------------ what a page shows
@@ -301,19 +335,25 @@ class Crawler:
         if page.lang != lang:
             self.report.foreign.append(f"{where}: <html lang={page.lang!r}>")
         other = next(code for code in LANGUAGES if code != lang)
-        for text, text_lang, verbatim in page.texts:
-            if verbatim or text_lang == other:
+        for number, (text, text_lang, verbatim) in enumerate(page.texts):
+            if verbatim or text_lang == other or number in page.data:
                 continue
             for phrase in self.words[other]:
                 if _contains(text, phrase):
                     self.report.foreign.append(f"{where}: {phrase!r} in {text!r}")
         if not RESOURCE.search(path):
             return
-        for text, _, verbatim in page.texts:
+        for number, (text, _, verbatim) in enumerate(page.texts):
             if verbatim:
                 continue
             for match in RAW_TEXT.finditer(text):
                 self.report.raw.append(f"{where}: {match.group()!r} in {text!r}")
+            if number in page.data:  # a curator's prose may name a term; labels may not
+                self.report.terms_in_notes += sum(
+                    1 for token in re.findall(r"[A-Za-z_][\w]*", text)
+                    if token in self.local_names and CODE_LIKE.match(token)
+                )  # fmt: skip
+                continue
             for token in re.findall(r"[A-Za-z_][\w]*", text):
                 if token in self.local_names and CODE_LIKE.match(token):
                     self.report.raw.append(f"{where}: local name {token!r} in {text!r}")

@@ -58,6 +58,12 @@ KEYWORDS = {
     "en": ("public administration reform", "administrative units", "Viet Nam"),
 }
 
+#: a linkset's kind of match, in words (SKOS's exactMatch, closeMatch)
+MATCH_WORDS = {
+    "exactMatch": ("trùng khớp", "exact match"),
+    "closeMatch": ("gần khớp", "close match"),
+}
+
 
 @dataclass(frozen=True)
 class FileFacts:
@@ -388,7 +394,8 @@ def _geonames_linksets(d: Description, context: Context) -> None:
         linkset = d.part(f"linkset/geonames-{name.lower()}")
         d.add(d.dataset, VOID.subset, linkset)
         d.add(linkset, RDF.type, VOID.Linkset)
-        d.titled(linkset, f"Liên kết tới GeoNames ({name})", f"Links to GeoNames ({name})")
+        vi, en = MATCH_WORDS.get(name, (name, name))
+        d.titled(linkset, f"Liên kết tới GeoNames ({vi})", f"Links to GeoNames ({en})")
         d.add(linkset, VOID.subjectsTarget, d.dataset)
         d.add(linkset, VOID.objectsTarget, geonames)
         d.add(linkset, VOID.linkPredicate, URIRef(predicate))

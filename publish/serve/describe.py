@@ -174,7 +174,8 @@ SELECT ?term ?kind ?vi ?en ?defVi ?defEn
   (GROUP_CONCAT(DISTINCT STR(?range); separator=" ") AS ?ranges)
 WHERE {{
   ?term a ?kind
-  FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, rdfs:Datatype))
+  FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, rdfs:Datatype,
+                   owl:NamedIndividual))
   FILTER(STRSTARTS(STR(?term), "{vocab}"))
   OPTIONAL {{ ?term rdfs:label ?vi FILTER(LANG(?vi) = "vi") }}
   OPTIONAL {{ ?term rdfs:label ?en FILTER(LANG(?en) = "en") }}

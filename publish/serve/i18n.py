@@ -87,6 +87,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "example": ("Ví dụ", "Example"),
     "object_properties": ("Thuộc tính quan hệ", "Object properties"),
     "datatype_properties": ("Thuộc tính dữ liệu", "Datatype properties"),
+    "individuals": ("Giá trị định danh", "Named values"),
     "query_intro": (
         "Viết truy vấn SPARQL hoặc chọn một câu hỏi mẫu, rồi chạy. Kết quả hiện thành bảng;"
         " đường dẫn tới đối tượng của bộ dữ liệu mở trang của nó trên máy chủ này.",

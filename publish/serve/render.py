@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup, escape
 
 from publish.layout import DATASET_QUADS
 from publish.rdf import TERM_PREFIXES
@@ -20,9 +22,26 @@ if TYPE_CHECKING:  # the error pages render too, and the state's module needs th
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+#: a prefixed name (``bomay:asOf``, ``org:linkedTo``) written in a note or definition
+PREFIXED_NAME = re.compile(rf"\b(?:{'|'.join(map(re.escape, TERM_PREFIXES))}):[A-Za-z_][\w-]*\w")
+
+
+def terms(text: str) -> Markup:
+    """Text with each prefixed name it mentions set as code: a curator's note may name a
+    term (``no schema:startDate here``), and a reader should see it is one, not prose.
+
+    >>> str(terms("no schema:startDate <here>"))
+    'no <code>schema:startDate</code> &lt;here&gt;'
+    """
+    escaped = str(escape(text))
+    return Markup(PREFIXED_NAME.sub(lambda m: f"<code>{m.group()}</code>", escaped))  # noqa: S704
+
+
 @cache
 def environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["terms"] = terms
+    return env
 
 
 def local_path(base: str, iri: str) -> str:

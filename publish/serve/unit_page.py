@@ -307,7 +307,7 @@ def svg(page: UnitPage, local: Callable[[str], str]) -> str:
     title = html.escape(page.words["change"])
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_w} {total_h}" '
-        f'width="100%" role="img" aria-labelledby="change-title" class="change">'
+        f'width="100%" role="group" aria-labelledby="change-title" class="change">'
         f'<title id="change-title">{title}</title>'
         '<defs><marker id="arrowhead" markerWidth="8" markerHeight="8" refX="6" refY="4" '
         'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>'
