@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from publish.build.reference import read_tables
 from publish.cli import app
-from publish.curate.reconcile import _from_tables
+from publish.curate.draft import draft
+from publish.curate.reconcile import Known, _from_tables, key
 from publish.settings import Settings
-from publish.sources import read_records
+from publish.sources import SourceRecord, read_records, sha256_of
 
 runner = CliRunner()
 URL = "https://example.org/tin/hop-nhat-ban"
@@ -178,3 +179,21 @@ def test_places_reconcile_to_the_national_units_by_name_type_word_and_province()
     assert paths("An Lão", {"place/hai-phong"}, "xã") == ["place/2025/hai-phong/xa-an-lao"]
     assert paths("Hải Phòng", None, "thành phố") == ["place/hai-phong", "place/2025/hai-phong"]
     assert paths("Kiến An", {"place/hai-phong"}, "quận") == ["place/hai-phong/kien-an"]
+
+
+def test_an_agency_the_data_has_gets_this_sources_quote_not_a_twin(tmp_path: Path) -> None:
+    """ "Quốc hội khóa XV" is the Quốc hội the data has (a term is not another body): the
+    draft adds the new source's quote to it, so that it carries each source that states it."""
+    text = tmp_path / "010_0123456789abcdef.txt"
+    text.write_text("Sáng 12/6, Quốc hội khóa XV đã biểu quyết thông qua Nghị quyết.\n", "utf-8")
+    record = SourceRecord(path=text.with_suffix(".toml"), title="T", sha256=sha256_of(text),
+                          stored="passages", url=URL, publisher="TTXVN/Vietnam+")  # fmt: skip
+    known = Known("a test")
+    known.agencies[key("Quốc hội")].append(("agency/trung-uong/quoc-hoi", None))
+    known.publishers[key("TTXVN/Vietnam+")] = "organization/ttxvn-vietnam-plus"
+    result, turtle = draft(record, known, frozenset())
+    assert "<agency/trung-uong/quoc-hoi>\n    bomay:evidence" in turtle
+    assert 'oa:exact "Quốc hội khóa XV"@vi' in turtle
+    assert "a bomay:Agency" not in turtle and result.counts["agencies"] == 1
+    assert "schema:publisher <organization/ttxvn-vietnam-plus>" in turtle
+    assert "a schema:Organization" not in turtle

@@ -30,6 +30,7 @@ def test_uncertain_identity_is_a_weaker_link_in_its_inference_graph(select: Sele
     assert {(r["a"].removeprefix(ID), r["g"].rsplit("/", 1)[1]) for r in rows} == {
         ("place/tinh-bai-viet-001", "i-03"),
         ("directive/trung-uong/nghi-quyet-khong-neu-ten-bai-000", "i-09"),
+        ("directive/trung-uong/nghi-quyet-202-2025-qh15", "i-25"),
     }
     labels = select(f"""SELECT ?l WHERE {{
         <{ID}directive/trung-uong/bch-tw-khoa-xii/nghi-quyet-18> skos:prefLabel ?l

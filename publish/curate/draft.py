@@ -72,6 +72,8 @@ CHANGE_CLASSES = {
     "thanh-lap": "bomay:Establishment",
     "tam-dung": "bomay:PilotSuspension",
 }
+#: The term of a body ("khóa XV", "khoá XIII"): the same body as without it.
+TERM = re.compile(r"\s+kh(?:óa|oá)\s+[IVXLC]+$")
 STRANDS = (
     (
         r"ủy|uỷ|Đảng|Ban (?:Tổ chức|Tuyên giáo|Dân vận|Kiểm tra|Nội chính|Bí thư)|Bộ Chính trị",
@@ -184,15 +186,17 @@ class Writer:
             f"    skos:prefLabel {lit(record.title)}, {lit('TODO English title', 'en')} ;",
             f"    schema:headline {lit(record.title)} ;",
         ]
+        publisher = self.known.publishers.get(key(record.publisher or ""))
         if record.publisher:
-            lines.append(f"    schema:publisher <organization/{slugify(record.publisher)}> ;")
+            path = publisher or f"organization/{slugify(record.publisher)}"
+            lines.append(f"    schema:publisher <{path}> ;")
         if record.date_published:
             kind = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(record.date_published)]
             lines.append(f'    schema:datePublished "{record.date_published}"^^xsd:{kind} ;')
         self.draft.unresolved.append("the source's English title (TODO English title)")
         lines[-1] = lines[-1].rstrip(" ;") + " ."
         block = "\n".join(lines) + "\n"
-        if record.publisher:
+        if record.publisher and publisher is None:  # a publisher the data has is not minted again
             block += (
                 f"\n<organization/{slugify(record.publisher)}> a schema:Organization ;\n"
                 f"    skos:prefLabel {lit(record.publisher)}, {lit(record.publisher, 'en')} ;\n"
@@ -292,6 +296,12 @@ class Writer:
             done.add(path)
             if path.startswith("agency/") and not self._is_known_agency(path):
                 self.draft.blocks.append(self._agency_block(mention, path))
+            elif self._is_known_agency(path):  # stated again: this source's quote too
+                fid = self.draft.fact("entity · agency", f"*{mention.name}*", mention.span)
+                self.draft.blocks.append(
+                    f"# {path} is in the data already: this source states it too\n"
+                    f"<{path}>\n" + evidence(self.draft, fid, mention.span) + "\n"
+                )
 
     def _is_known_agency(self, path: str) -> bool:
         return any(path == p for entries in self.known.agencies.values() for p, _ in entries)
@@ -305,6 +315,8 @@ class Writer:
             return self.agency_paths[mention.name]
         place = self._place(mention.place) if mention.place else None
         candidates = self.known.agencies.get(key(mention.name), [])
+        if not candidates and (term := TERM.search(mention.name)):  # "Quốc hội khóa XV"
+            candidates = self.known.agencies.get(key(mention.name[: term.start()]), [])
         if not candidates and mention.place is None and len(self.provinces) == 1:
             province = next(iter(self.provinces))  # "UBND thành phố" in a text on Hải Phòng
             for label in self._labels(province):

@@ -34,6 +34,9 @@ LABELLED = """SELECT ?thing ?label ?unit WHERE {
   FILTER(LANG(?label) = "vi" || LANG(?label) = "")
   OPTIONAL { ?thing bomay:adminUnit ?unit }
 }"""
+PUBLISHERS = """SELECT ?thing ?label WHERE {
+  ?page schema:publisher ?thing . ?thing schema:name|skos:prefLabel ?label .
+}"""
 DIRECTIVES = """SELECT ?directive ?symbol ?type ?number ?date WHERE {
   ?directive a bomay:Directive ; eli:type_document ?type .
   OPTIONAL { ?directive eli:id_local ?symbol }
@@ -96,6 +99,7 @@ class Known:
         default_factory=lambda: defaultdict(list)
     )
     people: dict[str, str] = field(default_factory=dict)
+    publishers: dict[str, str] = field(default_factory=dict)  # sources' publishers, by name
     directives: list[KnownDirective] = field(default_factory=list)
 
     def place(
@@ -160,6 +164,8 @@ def _from_release(store: object, settings: Settings) -> Known:
                     target[key(row["label"])].append(entry)
             else:
                 found.people[key(row["label"])] = path
+    for row in rows(PUBLISHERS):
+        found.publishers[key(row["label"])] = row["thing"].removeprefix(base)
     for row in rows(DIRECTIVES):
         found.directives.append(
             KnownDirective(
