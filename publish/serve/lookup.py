@@ -29,6 +29,7 @@ from publish.build.crosswalk import COMMUNES_JSON
 from publish.iris import fold
 from publish.serve import i18n
 from publish.serve.deps import StateDep
+from publish.serve.negotiate import wants_json
 from publish.serve.render import render
 
 router = APIRouter()
@@ -440,10 +441,7 @@ async def lookup(
     """An old address → the new unit(s), their codes and the change; HTML or JSON."""
     gazetteer = gazetteer_for(state.release_folder)
     result = answer(gazetteer, q) if q.strip() else {"query": "", "status": "empty"}
-    if (
-        "application/json" in (request.headers.get("accept") or "")
-        or request.query_params.get("format") == "json"
-    ):
+    if wants_json(request.headers.get("accept"), request.query_params.get("format")):
         return JSONResponse(result)
     index = i18n.LANGUAGES.index(i18n.choose(request))
     words = {name: pair[index] for name, pair in WORDS.items()}

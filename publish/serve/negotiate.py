@@ -108,3 +108,9 @@ def split_suffix(path: str) -> tuple[str, str | None]:
         if path.endswith(suffix):
             return path[: -len(suffix)], media_type
     return path, None
+
+
+def wants_json(accept: str | None, fmt: str | None) -> bool:
+    """A page that also answers JSON (search, lookup): ``format=json``, or JSON named in
+    ``Accept`` at all (a browser never names it, so people keep the HTML)."""
+    return fmt == "json" or "application/json" in (accept or "")

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.lists import TIMELINE, WORDS, Group, group, pager
+from publish.serve.negotiate import wants_json
 from publish.serve.render import local_path, render
 from publish.serve.search import PAGE_SIZE
 
@@ -56,8 +57,7 @@ async def search(
     Accept JSON."""
     lang = i18n.choose(request)
     results = (await state.labels()).search(q[:MAX_QUERY], lang, kind, page)
-    wants_json = fmt == "json" or "application/json" in (request.headers.get("accept") or "")
-    if wants_json:
+    if wants_json(request.headers.get("accept"), fmt):
         base = state.settings.base_iri
         items = [
             {"iri": h.iri, "label": h.label.value, "lang": h.label.lang, "kind": h.kind,
