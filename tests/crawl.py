@@ -25,8 +25,6 @@ not fetched (another page of a list, another example question) is asked for its 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
@@ -39,9 +37,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import httpx
 import pyoxigraph as ox
 
-import publish.serve
 from publish.rdf import TERM_PREFIXES
-from publish.serve.i18n import WORDS
+from publish.serve.i18n import TABLES, WORDS
 from publish.serve.resources import SLUG_PATH
 from publish.settings import CANONICAL_BASE
 
@@ -375,14 +372,10 @@ def _contains(text: str, phrase: str) -> bool:
 
 
 def all_words() -> dict[str, set[str]]:
-    """Every interface phrase of the serving side, by language: each module's ``WORDS``
-    table of (Vietnamese, English) pairs. A phrase both languages use (``SPARQL``) or too
-    short to tell (``Mã``) is left out."""
-    pairs: list[tuple[str, str]] = []
-    for module in pkgutil.iter_modules(publish.serve.__path__):
-        words = getattr(importlib.import_module(f"publish.serve.{module.name}"), "WORDS", None)
-        if isinstance(words, dict):
-            pairs.extend(pair for pair in words.values() if isinstance(pair, tuple))
+    """Every interface phrase of the serving side, by language: the (Vietnamese, English)
+    pairs of each of ``publish.serve.i18n``'s tables. A phrase both languages use (``SPARQL``)
+    or too short to tell (``Mã``) is left out."""
+    pairs = [pair for table in TABLES for pair in table.values()]
     # the language switch names the other language, marked with its own lang
     pairs.remove(WORDS["switch"])
     vi = {v for v, _ in pairs}
