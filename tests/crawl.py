@@ -170,7 +170,7 @@ class Crawler:
         self.per_kind = per_kind
         self.threads = threads
         self.report = Report()
-        self.words = all_words()
+        self.words = {lang: Phrases(words) for lang, words in all_words().items()}
         self.local_names = self._local_names()
 
     @staticmethod
@@ -335,9 +335,8 @@ class Crawler:
         for number, (text, text_lang, verbatim) in enumerate(page.texts):
             if verbatim or text_lang == other or number in page.data:
                 continue
-            for phrase in self.words[other]:
-                if _contains(text, phrase):
-                    self.report.foreign.append(f"{where}: {phrase!r} in {text!r}")
+            for phrase in self.words[other].found(text):
+                self.report.foreign.append(f"{where}: {phrase!r} in {text!r}")
         if not RESOURCE.search(path):
             return
         for number, (text, _, verbatim) in enumerate(page.texts):
@@ -369,6 +368,25 @@ def _contains(text: str, phrase: str) -> bool:
     if " " not in phrase:
         return text.strip(" .:·()") == phrase
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+class Phrases:
+    """One language's interface phrases, each found in a text as ``_contains`` finds it. A
+    page has hundreds of texts and a language hundreds of phrases: one set lookup and one
+    regular expression over all the phrases rule most texts out at once, and only a text
+    that holds some phrase is matched phrase by phrase, to name each."""
+
+    def __init__(self, phrases: set[str]) -> None:
+        self.phrases = sorted(phrases)
+        self.words = {p for p in phrases if " " not in p}
+        several = sorted((p for p in phrases if " " in p), key=len, reverse=True)
+        any_of = "|".join(re.escape(p) for p in several) or "(?!)"
+        self.pattern = re.compile(rf"(?<!\w)(?:{any_of})(?!\w)")
+
+    def found(self, text: str) -> list[str]:
+        if text.strip(" .:·()") not in self.words and not self.pattern.search(text):
+            return []
+        return [phrase for phrase in self.phrases if _contains(text, phrase)]
 
 
 def all_words() -> dict[str, set[str]]:
