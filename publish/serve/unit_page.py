@@ -182,12 +182,14 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
     seen: set[tuple[str, str]] = set()
     for row in await state.select(related_query(iri, lang)):
         role, other = _value(row, "role"), _value(row, "other")
+        # the line of an event itself ("ended") links it once, by its label
+        event = _value(row, "event") if _value(row, "event") != other else ""
         if (role, other) in seen:
             continue
         seen.add((role, other))
         linked = Linked(
             other, _value(row, "label") or other.rsplit("/", 1)[-1], _value(row, "code"),
-            _value(row, "date"), _value(row, "event"), "divided" in row, "default" in row,
+            _value(row, "date"), event, "divided" in row, "default" in row,
             _point(_value(row, "wkt")),
         )  # fmt: skip
         {"parent": page.parents, "from": page.came_from, "into": page.went_into,
