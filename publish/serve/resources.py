@@ -14,6 +14,8 @@ against the slug grammar before any query is written, so a path can never inject
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -80,10 +82,12 @@ async def dereference(local: str, request: Request, state: State) -> Response:
     if not (SLUG_PATH.fullmatch(stem) or ONTOLOGY_PATH.fullmatch(stem)):
         raise NotFoundError(f"/{stem}")
     iri = state.settings.base_iri + stem
+    headers = {**_headers(stem, media_type), **_cache(request, state, stem, media_type)}
+    if request.headers.get("if-none-match") == headers["ETag"]:  # before any query
+        return Response(status_code=304, headers=headers)
     statements = await state.rows(describe.statements_query(iri))
     if not statements:
         raise NotFoundError(f"/{stem}")
-    headers = _headers(stem, media_type)
     if media_type == "text/html":
         return _answer(request, await _page(iri, statements, request, state), media_type, headers)
     if media_type == "application/trig":  # the statements in the graphs they come from
@@ -152,6 +156,18 @@ def _answer(request: Request, body: bytes, media_type: str, headers: dict[str, s
 
 def _suffix_of(media_type: str | None) -> str:
     return next((s for s, m in SUFFIXES.items() if m == media_type), "")
+
+
+def _cache(request: Request, state: State, stem: str, media_type: str) -> dict[str, str]:
+    """The answer's ETag, from the release and what of the request shapes the answer (the
+    resource, the format, the query string, the page's language), and how long to keep it:
+    a client asking again gets 304 before any query is run."""
+    key = [state.release_id, stem, media_type, request.url.query, i18n.choose(request)]
+    tag = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
+    return {
+        "ETag": f'"{tag}"',
+        "Cache-Control": f"public, max-age={state.settings.cache_max_age_s}",
+    }
 
 
 def _headers(stem: str, media_type: str) -> dict[str, str]:
