@@ -139,4 +139,4 @@ def test_a_page_asked_again_with_its_etag_is_not_sent_again(server: str) -> None
     turtle = httpx.get(server + AGENCY, headers={"Accept": "text/turtle"})
     assert len({tag, english.headers["etag"], turtle.headers["etag"]}) == 3
     stale = httpx.get(server + AGENCY, headers={"Accept": "text/turtle", "If-None-Match": tag})
-    assert stale.status_code == 200 and stale.text.startswith("@prefix")
+    assert stale.status_code == 200 and f"<{VOCAB}adminUnit>" in stale.text
