@@ -126,12 +126,21 @@ LABELS_OF = f"""SELECT ?x ?label WHERE {{
 PARENTS = f"SELECT ?place ?parent WHERE {{ ?place <{SCHEMA}containedInPlace> ?parent }}"
 
 
-def _select(store: ox.Store, query: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
+#: a row of a SELECT: each bound variable's term as SPARQL's JSON results write it
+#: (``{"type": "uri" | "literal" | "bnode", "value": ..., "xml:lang": ...}``)
+Row = dict[str, dict[str, str]]
+
+
+def _select(store: ox.Store, query: str) -> list[Row]:
+    """The rows of a SELECT, written by the engine as SPARQL JSON results and read by the
+    json module: at national size (100,000 rows of names) a Python term object per value
+    cost twice as much."""
     result = store.query(query)
     if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - the queries are SELECTs
         raise TypeError("a browse query must be a SELECT")
-    names = [v.value for v in result.variables]
-    return [{n: row[n] for n in names if row[n] is not None} for row in result]
+    data = result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+    rows: list[Row] = json.loads(data)["results"]["bindings"]
+    return rows
 
 
 def _province(place: str, parents: dict[str, str]) -> str:
@@ -147,21 +156,21 @@ def _province(place: str, parents: dict[str, str]) -> str:
 def build_index(store: ox.Store, base: str, vocab: str) -> dict[str, Any]:
     """Every list's items, the labels of the items and of their facets' values, and every
     named resource under ``base`` for search."""
-    parents = {str(row["place"].value): str(row["parent"].value) for row in _select(store, PARENTS)}
+    parents = {row["place"]["value"]: row["parent"]["value"] for row in _select(store, PARENTS)}
     lists: dict[str, list[dict[str, Any]]] = {}
     named: set[str] = set()
     for kind in kinds(vocab):
         items: dict[str, dict[str, Any]] = {}
         for row in _select(store, kind.query):
-            iri = str(row["item"].value)
+            iri = row["item"]["value"]
             item = items.setdefault(iri, {"iri": iri, "facets": defaultdict(list)})
             for name, term in row.items():
-                value = str(term.value)
+                value = term["value"]
                 if name.startswith("f_"):
                     facet = item["facets"][name[2:]]
                     if value not in facet:
                         facet.append(value)
-                    if isinstance(term, ox.NamedNode):
+                    if term["type"] == "uri":
                         named.add(value)
                 elif name == "place":
                     province = _province(value, parents)
@@ -197,21 +206,20 @@ def _search_entries(store: ox.Store, base: str, vocab: str) -> list[list[Any]]:
         for name in classes:
             kind_of.setdefault(name if ":" in name else vocab + name, kind)
     for row in _select(store, SUBCLASSES):  # a Merger is an event, as its class says
-        sub, sup = str(row["c"].value), str(row["super"].value)
+        sub, sup = row["c"]["value"], row["super"]["value"]
         if sup in kind_of:
             kind_of.setdefault(sub, kind_of[sup])
     order = list(SEARCH_KINDS)
     kinds: dict[str, str] = {}
     for row in _select(store, SEARCH_TYPES % base):
-        found = kind_of.get(str(row["type"].value))
-        iri = str(row["s"].value)
+        found = kind_of.get(row["type"]["value"])
+        iri = row["s"]["value"]
         if found and (iri not in kinds or order.index(found) < order.index(kinds[iri])):
             kinds[iri] = found
     names: dict[str, set[tuple[str, str, int]]] = defaultdict(set)
     for row in _select(store, SEARCH_NAMES % base):
-        text = row["name"]
-        lang = (text.language or "") if isinstance(text, ox.Literal) else ""
-        names[str(row["s"].value)].add((str(text.value), lang, NAMES.index(str(row["p"].value))))
+        text, rank = row["name"], NAMES.index(row["p"]["value"])
+        names[row["s"]["value"]].add((text["value"], text.get("xml:lang", ""), rank))
     return [[iri, kinds.get(iri, "other"), sorted(names[iri])] for iri in sorted(names)]
 
 
@@ -222,8 +230,7 @@ def _labels(store: ox.Store, iris: list[str]) -> dict[str, dict[str, str]]:
         values = " ".join(f"<{iri}>" for iri in iris[start : start + 2000])
         for row in _select(store, LABELS_OF % values):
             label = row["label"]
-            lang = label.language or "" if isinstance(label, ox.Literal) else ""
-            labels[str(row["x"].value)].setdefault(lang, str(label.value))
+            labels[row["x"]["value"]].setdefault(label.get("xml:lang", ""), label["value"])
     return {iri: dict(sorted(by_lang.items())) for iri, by_lang in sorted(labels.items())}
 
 

@@ -149,7 +149,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     step("validate")
     delta = cache.delta(key, units) if settings.incremental_build else None
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta)
-    broken = cube.check(quads, settings, loaded.files_by_subject)  # across figures: all
+    broken = cube.check(store, settings, loaded.files_by_subject)  # across figures: all
     if broken:
         report = Report(False, [*report.violations, *broken], report.graph)
     if not report.conforms:
