@@ -186,8 +186,9 @@ def _reference(
     folder = cache.made("reference", digest(f"{key}\0{inputs}".encode()))
     try:
         record = json.loads((folder / REFERENCE_RECORD).read_text(encoding="utf-8"))
-        units = [Unit(name, cache.read(sha) or [], sha) for name, sha in record["units"]]
-        if all(u.quads for u in units):
+        kept = [cache.read(name, sha) for name, sha in record["units"]]
+        units = [u for u in kept if u is not None]
+        if len(units) == len(kept):
             reference = Reference(
                 packages=tuple(Package(**p) for p in record["packages"]),
                 wikidata_left_out=record["wikidata_left_out"],
@@ -214,7 +215,7 @@ def _reference(
         if reference.crosswalk is not None:
             crosswalk.write(reference.crosswalk, folder)
         for unit in units:
-            cache.write(unit.sha, unit.quads)
+            cache.write(f"{unit.sha}.nq", unit.text)
         (folder / REFERENCE_RECORD).write_text(json.dumps(record), encoding="utf-8")
     except OSError:
         return reference, units
@@ -291,9 +292,10 @@ def _write(
     prefixes = {**PREFIXES, "bomay": iris.vocab, "id": iris.resource(""), "graph": iris.graph("")}
     dataset, rights_graph = ox.NamedNode(iris.dataset), ox.NamedNode(iris.graph("rights"))
     licence = [q for q in checked.quads if q.graph_name == rights_graph and q.subject == dataset]
+    members = [BuildCache(settings).member(u) for u in sorted(checked.units, key=lambda u: u.name)]
     dumps = write_dataset_dumps(
-        checked.quads, folder, prefixes, lambda g: iris.is_inference(str(getattr(g, "value", ""))),
-        licence,
+        checked.quads, members, folder, prefixes,
+        lambda g: iris.is_inference(str(getattr(g, "value", ""))), licence,
     )  # fmt: skip
     content = _content_key(settings, sha256(folder / DATASET_QUADS))
     if previous is not None and _manifest(previous.folder).get("content") == content:
