@@ -24,7 +24,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import crosswalk, cube, dcat_ap
-from publish.build.browse import BROWSE_FORMAT, write_browse_index
+from publish.build.browse import (
+    BROWSE,
+    BROWSE_FORMAT,
+    Earlier,
+    read_browse_index,
+    write_browse_index,
+)
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, digest, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
@@ -58,6 +64,7 @@ from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
 REFERENCE_RECORD = "reference.json"  # in the build cache: what _reference made
+SUBCLASS_OF = ox.NamedNode(f"{PREFIXES['rdfs']}subClassOf")
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 #: raised when the description or the release's files change shape (browse.json has its
 #: own, BROWSE_FORMAT), so that a rebuild writes a new release
@@ -346,7 +353,8 @@ def _write(
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     for served in (store, checked.store):  # every IRI the description mints is served too
         with_merge(served, catalogue)
-    indexes = [write_browse_index(checked.store, folder, iris.base, iris.vocab)]
+    earlier = _earlier_index(checked, settings, catalogue, iris)
+    indexes = [write_browse_index(checked.store, folder, iris.base, iris.vocab, earlier)]
     default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
     store.flush()
     store.optimize()
@@ -425,6 +433,25 @@ def _drop_catalogue(store: ox.Store, iris: Iris) -> None:
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {graph}) }} }}; "
         f"DROP SILENT GRAPH {graph}"
     )
+
+
+def _earlier_index(
+    checked: Checked, settings: Settings, catalogue: list[ox.Quad], iris: Iris
+) -> Earlier | None:
+    """The browse index of the release that the last good build wrote, with the IRIs whose
+    own statements this build may have changed (``browse.Earlier``): the subjects of the
+    changed units' quads before and after, and of that release's catalogue and this one's.
+    None when there is no such release, or when a class hierarchy changed (the kind of
+    every resource may have)."""
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    if checked.delta is None or base is None or not (base / BROWSE).is_file():
+        return None
+    before = _catalogue_graph(base / DESCRIPTION, iris)
+    quads = [*checked.delta.removed, *checked.delta.added, *before, *catalogue]
+    if any(q.predicate == SUBCLASS_OF for q in quads):
+        return None
+    changed = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+    return Earlier(read_browse_index(base), changed)
 
 
 def _catalogue_graph(description: Path, iris: Iris) -> list[ox.Quad]:
