@@ -12,7 +12,6 @@ from typing import Annotated
 
 import pyoxigraph as ox
 import typer
-import uvicorn
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,20 +20,16 @@ from rich.table import Table
 from publish.build.load import DataError
 from publish.build.release import STEPS, ReleaseWriteError, ValidationFailedError, build, check
 from publish.build.validate import Report
-from publish.curate import draft as drafting
-from publish.curate import register
-from publish.curate.reconcile import gazetteer, known
 from publish.integrity import verify
 from publish.rdf import serialize
-from publish.remote_load import load_release
-from publish.remote_store import RemoteStoreError
-from publish.serve.app import create_app
-from publish.serve.workers import start_fork_server
 from publish.settings import Settings
 from publish.sources import SourceError, read_records
 from publish.store import NoReleaseError, open_release
 from publish.w3id import htaccess, is_local
 
+# The serving, curation and remote-store modules are imported by the commands that use
+# them: a curator's `bomay build` would otherwise import FastAPI and uvicorn (0.4 s of its
+# few seconds).
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 # emoji off: a message naming "file.ttl:100:" must not print 💯
 out = Console(soft_wrap=True, emoji=False)
@@ -221,6 +216,11 @@ def serve(
     if "public_url" not in settings.model_fields_set:  # advertise where it really listens
         public = f"http://{settings.host}:{settings.port}/"
         settings = settings.model_copy(update={"public_url": public})
+    import uvicorn  # noqa: PLC0415 - see the note at the top
+
+    from publish.serve.app import create_app  # noqa: PLC0415
+    from publish.serve.workers import start_fork_server  # noqa: PLC0415
+
     start_fork_server()  # it imports the program while this process checks the release
     _verified(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -270,6 +270,9 @@ def load_remote(
         err.print("[bold red]error[/]: give --graph-store or set BOMAY_REMOTE_GRAPH_STORE")
         raise typer.Exit(2)
     import httpx  # noqa: PLC0415 - only this command needs it: serve starts 0.1 s sooner
+
+    from publish.remote_load import load_release  # noqa: PLC0415
+    from publish.remote_store import RemoteStoreError  # noqa: PLC0415
 
     auth: httpx.Auth | None = None
     if settings.remote_user is not None and settings.remote_password is not None:
@@ -341,6 +344,8 @@ def source_add(
     ] = False,
 ) -> None:
     """Register a source: store its text under sources/ and write its record."""
+    from publish.curate import register  # noqa: PLC0415 - see the note at the top
+
     settings = _settings()
     try:
         record = register.add(
@@ -374,6 +379,10 @@ def draft_cmd(
     release_dir: ReleaseDir = None,
 ) -> None:
     """Write candidate Turtle for a source to data/drafts/, for a curator to edit."""
+    from publish.curate import draft as drafting  # noqa: PLC0415 - see the note at the top
+    from publish.curate import register  # noqa: PLC0415
+    from publish.curate.reconcile import gazetteer, known  # noqa: PLC0415
+
     settings = _settings(release_dir=release_dir)
     try:
         record = register.find(settings.sources_dir, source)

@@ -335,14 +335,15 @@ def test_the_language_switch_changes_lang_and_labels_without_javascript(
     plain_page.goto(server + AGENCY)
     assert plain_page.locator("html").get_attribute("lang") == "vi"
     expect(plain_page.locator("h1")).to_have_text("Văn phòng huyện An Lão")
-    plain_page.get_by_role("link", name="English").click()
-    assert plain_page.locator("html").get_attribute("lang") == "en"
+    plain_page.get_by_role("link", name="English").click()  # expect: waits for the new page
+    expect(plain_page.locator("html")).to_have_attribute("lang", "en")
     expect(plain_page.locator("h1")).to_have_text("An Lao District Office")
     expect(plain_page.locator("#key-facts")).to_have_text("Key facts")
     plain_page.get_by_role("link", name="Timeline").click()  # remembered by the cookie
-    assert plain_page.locator("html").get_attribute("lang") == "en"
+    expect(plain_page).to_have_url(re.compile(r"/timeline"))
+    expect(plain_page.locator("html")).to_have_attribute("lang", "en")
     plain_page.get_by_role("link", name="Tiếng Việt").click()
-    assert plain_page.locator("html").get_attribute("lang") == "vi"
+    expect(plain_page.locator("html")).to_have_attribute("lang", "vi")
     expect(plain_page.locator("h1")).to_have_text("Dòng thời gian")
 
 

@@ -3,14 +3,21 @@ build finds, and writes the same release, byte for byte."""
 
 from __future__ import annotations
 
+import json
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
 from conftest import copy_release, settings_for
+from publish.build import release as release_module
+from publish.build.browse import BROWSE, Earlier, build_index, read_browse_index
 from publish.build.release import CHECKSUMS, ValidationFailedError, build, check
 from publish.integrity import read_sums
+from publish.iris import Iris
+from publish.layout import DATASET_QUADS
 from publish.store import Release
 
 ARTICLE = "article-003.ttl"
@@ -51,8 +58,52 @@ def test_a_one_article_change_is_validated_alone_and_builds_the_full_release(
                        encoding="utf-8")  # fmt: skip
     incremental = build(settings)
     assert check(settings).report.scope == 0  # nothing changed since: nothing to look at
+    # the N-Quads dump: one gzip member per unit of the build, as the cache keeps them
+    state = json.loads((tmp_path / "dist" / ".cache" / "state.json").read_text(encoding="utf-8"))
+    assert gzip_members((incremental / DATASET_QUADS).read_bytes()) == len(state["units"])
     # no cache, so all is validated; the same release before it (a release names its previous)
     assert_same_release(incremental, full_build(first, project_copy, tmp_path / "fresh"))
+
+
+def gzip_members(data: bytes) -> int:
+    count = 0
+    while data:
+        reader = zlib.decompressobj(wbits=31)  # one gzip member
+        reader.decompress(data)
+        data, count = reader.unused_data, count + 1
+    return count
+
+
+def test_the_browse_index_asks_again_only_for_what_changed(
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = settings_for(project_copy, tmp_path / "dist")
+    first = build(settings)
+    given: list[Earlier | None] = []
+
+    def spy(*args: Any) -> str:
+        given.append(args[-1])
+        return write_browse_index(*args)
+
+    write_browse_index = release_module.write_browse_index
+    monkeypatch.setattr(release_module, "write_browse_index", spy)
+    article = project_copy / "data" / ARTICLE
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("Hai Phong City Web Portal", "Hai Phong City web portal", 1),
+                       encoding="utf-8")  # fmt: skip
+    second = build(settings)
+    (earlier,) = given
+    assert earlier is not None and earlier.index == read_browse_index(first)
+    iris = Iris(settings.base_iri)
+    store = ox.Store.read_only(str(second / "store"))
+    # what the build wrote from the earlier index is what asking the whole store gives
+    full = json.loads(json.dumps(build_index(store, iris.base, iris.vocab)))  # tuples → lists
+    assert json.loads((second / BROWSE).read_text(encoding="utf-8")) == full
+    # and the changed names were asked again: the earlier index alone has the old one
+    stale = build_index(store, iris.base, iris.vocab, Earlier(earlier.index, set()))
+    assert stale != full
+    assert "Hai Phong City Web Portal" in json.dumps(stale, ensure_ascii=False)
+    assert "Hai Phong City Web Portal" not in json.dumps(full, ensure_ascii=False)
 
 
 def full_build(previous: Path, project: Path, dist: Path) -> Path:

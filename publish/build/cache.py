@@ -6,6 +6,8 @@ The build cache lives in ``{release_dir}/.cache`` (private, never served, safe t
   reference graph or the derived graph, with blank nodes labelled by RDFC-1.0 within the
   unit. Units never share blank nodes, so labelling each on its own gives the same labels
   whatever else changed, and an unchanged file is read back instead of parsed again.
+  ``units/{sha256}.nq.gz`` is the same text as one gzip member: the release's N-Quads dump
+  is the members of its units end to end, so an unchanged unit is not compressed again.
 - ``reference/{key}/``: what the reference step made from inputs ``key`` (its units by name
   and digest, the packages' records, the crosswalk files), so that a build whose reference
   inputs did not change reads it back instead of generating and canonicalising 250,000 quads.
@@ -33,6 +35,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish import __version__
+from publish.build.dumps import gzip_member
 from publish.settings import Settings
 
 STATE = "state.json"
@@ -70,7 +73,12 @@ def inputs_key(settings: Settings) -> str:
 def generated(name: str, quads: list[ox.Quad]) -> Unit:
     """A unit the build makes itself (reference data, derived facts), named by its content."""
     ordered = canonical(quads, name)
-    return Unit(name, ordered, digest(ox.serialize(ordered, format=ox.RdfFormat.N_QUADS) or b""))
+    text = nquads(ordered)
+    return Unit(name, ordered, digest(text), text)
+
+
+def nquads(quads: Sequence[ox.Quad]) -> bytes:
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def canonical(quads: Iterable[ox.Quad], unit: str) -> list[ox.Quad]:
@@ -101,6 +109,7 @@ class Unit:
     name: str
     quads: list[ox.Quad]
     sha: str
+    text: bytes  # the quads as N-Quads, in their order: what the cache keeps
 
 
 @dataclass
@@ -184,20 +193,22 @@ class BuildCache:
         self.folder = Path(settings.release_dir) / ".cache"
         self.units = self.folder / "units"
 
-    def read(self, sha: str) -> list[ox.Quad] | None:
-        path = self.units / f"{sha}.nq"
+    def read(self, name: str, sha: str) -> Unit | None:
+        """The unit ``name`` that an earlier build kept as ``sha``; None if it is missing
+        or damaged (then it is made again)."""
         try:
-            return list(ox.parse(path.read_bytes(), format=ox.RdfFormat.N_QUADS))
-        except (OSError, SyntaxError):  # missing or damaged: parse the file again
+            text = (self.units / f"{sha}.nq").read_bytes()
+            return Unit(name, list(ox.parse(text, format=ox.RdfFormat.N_QUADS)), sha, text)
+        except (OSError, SyntaxError):
             return None
 
-    def write(self, sha: str, quads: Sequence[ox.Quad]) -> None:
+    def write(self, name: str, data: bytes) -> None:
         """Best effort: a cache that cannot be written only makes the next build slower."""
         try:
             self.units.mkdir(parents=True, exist_ok=True)
-            tmp = self.units / f".{sha}.{os.getpid()}"
-            tmp.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-            tmp.replace(self.units / f"{sha}.nq")
+            tmp = self.units / f".{name}.{os.getpid()}"
+            tmp.write_bytes(data)
+            tmp.replace(self.units / name)
         except OSError:
             pass
 
@@ -205,11 +216,22 @@ class BuildCache:
         """The canonical quads of a unit made from ``source`` under the inputs ``key``: read
         back if an earlier build made them, else made and kept."""
         sha = digest(f"{key}\0{name}\0".encode() + source)
-        quads = self.read(sha)
-        if quads is None:
+        unit = self.read(name, sha)
+        if unit is None:
             quads = canonical(make(), name)
-            self.write(sha, quads)
-        return Unit(name, quads, sha)
+            unit = Unit(name, quads, sha, nquads(quads))
+            self.write(f"{sha}.nq", unit.text)
+        return unit
+
+    def member(self, unit: Unit) -> bytes:
+        """The unit's N-Quads as one gzip member (``gzip_member``), compressed once."""
+        path = self.units / f"{unit.sha}.nq.gz"
+        try:
+            return path.read_bytes()
+        except OSError:
+            member = gzip_member(unit.text)
+            self.write(path.name, member)
+            return member
 
     def made(self, kind: str, key: str) -> Path:
         """The folder for what the build made of kind ``kind`` from inputs ``key``."""
@@ -242,10 +264,10 @@ class BuildCache:
                 continue
             delta.changed.add(name)
             if old is not None:
-                quads = self.read(old)
-                if quads is None:
+                before_unit = self.read(name, old)
+                if before_unit is None:
                     return None
-                delta.removed += quads
+                delta.removed += before_unit.quads
             if new is not None:
                 delta.added += new.quads
         return delta
@@ -263,7 +285,7 @@ class BuildCache:
     def save(self, key: str, units: Sequence[Unit], release: str) -> None:
         """Record a build that passed validation (written as ``release``), and drop units
         no state names."""
-        keep = {f"{u.sha}.nq" for u in units}
+        keep = {f"{u.sha}.{suffix}" for u in units for suffix in ("nq", "nq.gz")}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{STATE}.{os.getpid()}"
@@ -272,8 +294,8 @@ class BuildCache:
             tmp.replace(self.folder / STATE)
             for unit in units:  # generated units are kept only now, for the next delta
                 if not (self.units / f"{unit.sha}.nq").exists():
-                    self.write(unit.sha, unit.quads)
-            for path in self.units.glob("*.nq"):
+                    self.write(f"{unit.sha}.nq", unit.text)
+            for path in self.units.glob("*.nq*"):
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
         except OSError:

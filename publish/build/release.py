@@ -24,7 +24,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.build import crosswalk, cube, dcat_ap
-from publish.build.browse import BROWSE_FORMAT, write_browse_index
+from publish.build.browse import (
+    BROWSE,
+    BROWSE_FORMAT,
+    Earlier,
+    read_browse_index,
+    write_browse_index,
+)
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, digest, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, rule_files
@@ -59,6 +65,7 @@ from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
 REFERENCE_RECORD = "reference.json"  # in the build cache: what _reference made
+SUBCLASS_OF = ox.NamedNode(f"{PREFIXES['rdfs']}subClassOf")
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 #: raised when the description or the release's files change shape (browse.json has its
 #: own, BROWSE_FORMAT), so that a rebuild writes a new release
@@ -150,7 +157,7 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     step("validate")
     delta = cache.delta(key, units) if settings.incremental_build else None
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta)
-    broken = cube.check(quads, settings, loaded.files_by_subject)  # across figures: all
+    broken = cube.check(store, settings, loaded.files_by_subject)  # across figures: all
     if broken:
         report = Report(False, [*report.violations, *broken], report.graph)
     if not report.conforms:
@@ -187,8 +194,9 @@ def _reference(
     folder = cache.made("reference", digest(f"{key}\0{inputs}".encode()))
     try:
         record = json.loads((folder / REFERENCE_RECORD).read_text(encoding="utf-8"))
-        units = [Unit(name, cache.read(sha) or [], sha) for name, sha in record["units"]]
-        if all(u.quads for u in units):
+        kept = [cache.read(name, sha) for name, sha in record["units"]]
+        units = [u for u in kept if u is not None]
+        if len(units) == len(kept):
             reference = Reference(
                 packages=tuple(Package(**p) for p in record["packages"]),
                 wikidata_left_out=record["wikidata_left_out"],
@@ -215,7 +223,7 @@ def _reference(
         if reference.crosswalk is not None:
             crosswalk.write(reference.crosswalk, folder)
         for unit in units:
-            cache.write(unit.sha, unit.quads)
+            cache.write(f"{unit.sha}.nq", unit.text)
         (folder / REFERENCE_RECORD).write_text(json.dumps(record), encoding="utf-8")
     except OSError:
         return reference, units
@@ -292,9 +300,10 @@ def _write(
     prefixes = {**PREFIXES, "bomay": iris.vocab, "id": iris.resource(""), "graph": iris.graph("")}
     dataset, rights_graph = ox.NamedNode(iris.dataset), ox.NamedNode(iris.graph("rights"))
     licence = [q for q in checked.quads if q.graph_name == rights_graph and q.subject == dataset]
+    members = [BuildCache(settings).member(u) for u in sorted(checked.units, key=lambda u: u.name)]
     dumps = write_dataset_dumps(
-        checked.quads, folder, prefixes, lambda g: iris.is_inference(str(getattr(g, "value", ""))),
-        licence,
+        checked.quads, members, folder, prefixes,
+        lambda g: iris.is_inference(str(getattr(g, "value", ""))), licence,
     )  # fmt: skip
     content = _content_key(settings, sha256(folder / DATASET_QUADS))
     if previous is not None and _manifest(previous.folder).get("content") == content:
@@ -345,8 +354,9 @@ def _write(
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     for served in (store, checked.store):  # every IRI the description mints is served too
         with_merge(served, catalogue)
+    earlier = _earlier_index(checked, settings, catalogue, iris)
     indexes = [
-        write_browse_index(checked.store, folder, iris.base, iris.vocab),
+        write_browse_index(checked.store, folder, iris.base, iris.vocab, earlier),
         write_labels(checked.store, folder),
     ]
     default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
@@ -427,6 +437,25 @@ def _drop_catalogue(store: ox.Store, iris: Iris) -> None:
         f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {graph}) }} }}; "
         f"DROP SILENT GRAPH {graph}"
     )
+
+
+def _earlier_index(
+    checked: Checked, settings: Settings, catalogue: list[ox.Quad], iris: Iris
+) -> Earlier | None:
+    """The browse index of the release that the last good build wrote, with the IRIs whose
+    own statements this build may have changed (``browse.Earlier``): the subjects of the
+    changed units' quads before and after, and of that release's catalogue and this one's.
+    None when there is no such release, or when a class hierarchy changed (the kind of
+    every resource may have)."""
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    if checked.delta is None or base is None or not (base / BROWSE).is_file():
+        return None
+    before = _catalogue_graph(base / DESCRIPTION, iris)
+    quads = [*checked.delta.removed, *checked.delta.added, *before, *catalogue]
+    if any(q.predicate == SUBCLASS_OF for q in quads):
+        return None
+    changed = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
+    return Earlier(read_browse_index(base), changed)
 
 
 def _catalogue_graph(description: Path, iris: Iris) -> list[ox.Quad]:
