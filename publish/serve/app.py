@@ -23,10 +23,11 @@ from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.fairness import ClientBusyError, QueriesPerClient
 from publish.serve.i18n import RememberLanguage
+from publish.serve.line import PoolBusyError
 from publish.serve.metrics import Metrics
 from publish.serve.ratelimit import QueryBudget
 from publish.serve.switch import ReleaseWatcher, serve_current
-from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
+from publish.serve.workers import QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
 
 
