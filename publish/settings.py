@@ -209,9 +209,10 @@ class Settings(BaseSettings):
         json_schema_extra=PUBLISHED,
     )
     max_queued_queries: int = Field(
-        8, ge=0, description="Queries waiting for a worker, served fewest-running client "
-        "first; when the line is full, the client holding the most queries gets 429 with "
-        "Retry-After (a newcomer holding fewer takes its place)", json_schema_extra=PUBLISHED,
+        8, ge=0, description="Places in the line of queries waiting for a worker, served "
+        "fewest-running client first. When it is full, a client's further query gets 429 "
+        "with Retry-After, or the place of a client holding more; a client's only query is "
+        "never refused for a full line", json_schema_extra=PUBLISHED,
     )  # fmt: skip
     max_queries_per_client: int = Field(
         2,

@@ -9,11 +9,14 @@ what each client address holds (queries running or waiting in the pool):
   the oldest among equals, so one client's second query never delays another's first;
 - when the line is full, a newcomer takes the place of the waiting query whose client
   holds the most, the youngest among equals, if that client holds more than the
-  newcomer's does with it; the query it replaces gets 429. Otherwise the newcomer gets 429.
+  newcomer's does with it; the query it replaces gets 429;
+- else a client's only query still joins, past the line's length: a client with nothing
+  else in flight is never refused for a full line (it waits, like every query, at most the
+  time limit). Only a further query of a client gets 429.
 
-So a client with nothing else in flight is refused only when every worker is busy and
-every place in line is taken by a client holding just that one query: the service is
-overloaded by that many clients at once, not by a few that send more.
+So the line's length bounds what clients queue beyond one query each; how many clients
+wait with one is bounded by the connections the server accepts, and each pays its wait
+from its query-time budget like any query.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ class Place(Generic[T]):
 
 
 class FairLine(Generic[T]):
-    """At most ``capacity`` queries waiting for a ``T`` (a worker), served fairly."""
+    """Queries waiting for a ``T`` (a worker), served fairly: ``capacity`` places, and
+    past them one for each client's only query."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
@@ -84,16 +88,17 @@ class FairLine(Generic[T]):
 
     def join(self, client: str) -> Place[T]:
         """A place in line for a query of ``client`` (already counted by ``held``); when
-        the line is full, the place of a heavier client's waiting query, or
-        ``PoolBusyError``."""
+        the line is full, the place of a heavier client's waiting query, else a place past
+        the end for a client's only query, else ``PoolBusyError``."""
         if len(self._places) >= self.capacity:
             heaviest = max(
                 self._places, key=lambda p: (self.holding[p.client], p.order), default=None
             )
-            if heaviest is None or self.holding[heaviest.client] <= self.holding[client]:
+            if heaviest is not None and self.holding[heaviest.client] > self.holding[client]:
+                self._places.remove(heaviest)
+                heaviest.future.set_exception(PoolBusyError(SHED))
+            elif self.holding[client] > 1:
                 raise PoolBusyError
-            self._places.remove(heaviest)
-            heaviest.future.set_exception(PoolBusyError(SHED))
         place = Place(client, next(self._arrivals), asyncio.get_running_loop().create_future())
         self._places.append(place)
         return place

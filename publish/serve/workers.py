@@ -244,29 +244,36 @@ class Worker:
     async def ask(self, job: Job, timeout_s: float, demote_after_s: float) -> Answer | Failure:
         if self._reader is None or self._writer is None:
             raise RuntimeError("ask() before ready()")
+        # the answer is read in the caller's task, under one deadline, and the demotion is a
+        # timer: no task and no wait of its own per query (they cost the event loop more
+        # than the rest of the hop)
+        loop = asyncio.get_running_loop()
+        demotion = (
+            loop.call_later(demote_after_s, self._demote) if demote_after_s < timeout_s else None
+        )
         try:
             self._writer.write(_job_frame(job))
             await self._writer.drain()
-            answer = asyncio.ensure_future(_read(self._reader))
-            try:
-                done, _ = await asyncio.wait({answer}, timeout=min(demote_after_s, timeout_s))
-                if not done and demote_after_s < timeout_s:
-                    if self.process.is_alive():  # else its pid may be another's by now
-                        _demote(self.process.pid)
-                    self.demoted = True
-                    done, _ = await asyncio.wait({answer}, timeout=timeout_s - demote_after_s)
-                if not done:
-                    raise QueryTimeoutError(
-                        f"the query ran longer than {timeout_s:g} s and was stopped"
-                    )
-                result = _outcome(*answer.result())
-            finally:
-                answer.cancel()
+            async with asyncio.timeout(timeout_s):
+                result = _outcome(*await _read(self._reader))
+        except TimeoutError as error:  # before OSError, of which it is a subclass
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout_s:g} s and was stopped"
+            ) from error
         except (asyncio.IncompleteReadError, OSError) as error:
             raise WorkerLostError(
                 "the query stopped its worker process; it was replaced"
             ) from error
+        finally:
+            if demotion is not None:
+                demotion.cancel()
         return result
+
+    def _demote(self) -> None:
+        """The query has run ``demote_after_s``: to the idle CPU class (see the module)."""
+        if self.process.is_alive():  # else its pid may be another's by now
+            _demote(self.process.pid)
+        self.demoted = True
 
     def hang_up(self) -> None:
         """Close the server's end (on the event loop, which owns the stream)."""
