@@ -60,7 +60,7 @@ def run_service(args: list[str]) -> int:
     manifest = ROOT / "dist" / "current" / "manifest.json"
     # the store layout that publish/store.py's STORE_LAYOUT names (this file runs before
     # the venv exists, so it cannot import it)
-    built = manifest.exists() and json.loads(manifest.read_text()).get("store_layout") == 2
+    built = manifest.exists() and json.loads(manifest.read_text()).get("store_layout") == 3
     if not built and run("bomay", "build") != 0:
         return 1
     return run("bomay", "serve", *args)

@@ -49,6 +49,12 @@ TERM_PREFIXES: dict[str, str] = {
 }
 
 
+#: what names a resource on a page, the first found in the reader's language winning: SKOS and
+#: RDFS labels, the catalogue's titles, an agent's name
+LABELS = (f"{PREFIXES['skos']}prefLabel", f"{PREFIXES['rdfs']}label",
+          f"{PREFIXES['dcterms']}title", f"{PREFIXES['foaf']}name")  # fmt: skip
+
+
 def sparql_prologue(base_vocab: str = PREFIXES["bomay"]) -> str:
     """PREFIX declarations for queries written in code."""
     prefixes = {**PREFIXES, "bomay": base_vocab}

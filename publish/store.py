@@ -28,8 +28,9 @@ class NoReleaseError(Exception):
     """There is no built release to serve (or only one an older bomay built)."""
 
 
-#: what a release's store holds; 2: the default graph is the merge of the named graphs
-STORE_LAYOUT = 2
+#: what a release's store holds; 2: the default graph is the merge of the named graphs;
+#: 3: beside it, ``labels.json``, the names the pages give resources
+STORE_LAYOUT = 3
 
 
 class SparqlStore(Protocol):
@@ -119,7 +120,7 @@ def open_release(settings: Settings) -> Release:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     if manifest.get("store_layout") != STORE_LAYOUT:
         raise NoReleaseError(
-            f"the release in {folder} was built by an older bomay (its store has no merged "
-            "default graph, so queries without FROM would find nothing): run `bomay build`"
+            f"the release in {folder} was built by an older bomay (its store lacks the "
+            "merged default graph or the names pages show): run `bomay build`"
         )
     return Release(folder, manifest)

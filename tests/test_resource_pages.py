@@ -127,3 +127,16 @@ def test_a_browser_asking_the_endpoint_for_a_page_goes_to_the_editor(server: str
     assert browser.status_code == 303 and browser.headers["location"] == "/query"
     machine = httpx.get(server + "/sparql", headers={"Accept": "*/*"})
     assert machine.status_code == 200 and machine.headers["content-type"].startswith("text/turtle")
+
+
+def test_a_page_asked_again_with_its_etag_is_not_sent_again(server: str) -> None:
+    first = httpx.get(server + AGENCY, headers={"Accept": "text/html"})
+    tag = first.headers["etag"]
+    assert first.status_code == 200 and "max-age=" in first.headers["cache-control"]
+    again = httpx.get(server + AGENCY, headers={"Accept": "text/html", "If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+    english = httpx.get(server + AGENCY, params={"lang": "en"}, headers={"Accept": "text/html"})
+    turtle = httpx.get(server + AGENCY, headers={"Accept": "text/turtle"})
+    assert len({tag, english.headers["etag"], turtle.headers["etag"]}) == 3
+    stale = httpx.get(server + AGENCY, headers={"Accept": "text/turtle", "If-None-Match": tag})
+    assert stale.status_code == 200 and f"<{VOCAB}adminUnit>" in stale.text

@@ -33,6 +33,7 @@ from publish.build.describe import Context, FileFacts, Provenance, Rule, describ
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
 from publish.build.geolinks import GEONAMES
+from publish.build.labels import write_labels
 from publish.build.load import DataError, Loaded, display_name, load, parse_file
 from publish.build.quotes import verify as verify_quotes
 from publish.build.reference import (
@@ -61,7 +62,7 @@ REFERENCE_RECORD = "reference.json"  # in the build cache: what _reference made
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
 #: raised when the description or the release's files change shape (browse.json has its
 #: own, BROWSE_FORMAT), so that a rebuild writes a new release
-DESCRIPTION_FORMAT = 3
+DESCRIPTION_FORMAT = 4  # 4: labels.json
 SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
   UNION { ?agency bomay:adminUnit ?unit }
@@ -344,7 +345,10 @@ def _write(
     catalogue = _catalogue_graph(folder / DESCRIPTION, iris)
     for served in (store, checked.store):  # every IRI the description mints is served too
         with_merge(served, catalogue)
-    indexes = [write_browse_index(checked.store, folder, iris.base, iris.vocab)]
+    indexes = [
+        write_browse_index(checked.store, folder, iris.base, iris.vocab),
+        write_labels(checked.store, folder),
+    ]
     default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
     store.flush()
     store.optimize()

@@ -41,11 +41,15 @@ class Source:
 
 
 def _in(node: str, prop: str, var: str, lang: str) -> str:
-    """``?var`` bound to ``node``'s ``prop`` in ``lang``, else in Vietnamese, else any."""
+    """``?var`` bound to ``node``'s ``prop`` in ``lang``, else in the other page language,
+    else an untagged one. Each OPTIONAL is filtered by language: one that took any value
+    multiplied the rows by every value of every property (10,096 rows for 420 graphs at
+    396,000 triples, 580 ms)."""
+    other = "en" if lang == "vi" else "vi"
     return (
         f"OPTIONAL {{ {node} <{prop}> ?{var}_1 FILTER(LANG(?{var}_1) = '{lang}') }} "
-        f"OPTIONAL {{ {node} <{prop}> ?{var}_2 FILTER(LANG(?{var}_2) = 'vi') }} "
-        f"OPTIONAL {{ {node} <{prop}> ?{var}_3 }} "
+        f"OPTIONAL {{ {node} <{prop}> ?{var}_2 FILTER(LANG(?{var}_2) = '{other}') }} "
+        f"OPTIONAL {{ {node} <{prop}> ?{var}_3 FILTER(LANG(?{var}_3) = '') }} "
         f"BIND(COALESCE(?{var}_1, ?{var}_2, ?{var}_3) AS ?{var})"
     )
 

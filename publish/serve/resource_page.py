@@ -12,11 +12,11 @@ and ``KEY``; its label comes from the ontology or from the labels of the reused 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from publish.rdf import PREFIXES
-from publish.serve.describe import LABELS
+from publish.rdf import LABELS, PREFIXES
 from publish.serve.provenance import Source
 from publish.serve.text import Text, text_of
 
@@ -114,8 +114,8 @@ class Step:
     event_label: Text | None
     date: str
     others: list[Crumb]  # the agencies, directive or model of the step
-    via: str = ""  # the inference graph a "later" step rests on
-    via_note: int | None = None
+    via: list[str] = field(default_factory=list)  # the inference graphs a "later" step rests on
+    via_notes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -143,9 +143,13 @@ class ResourcePage:
     crumbs: list[Crumb]
     lineage: list[Step]
     contents: list[Described] = field(default_factory=list)  # a graph's page: what it holds
+    _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # graph → its number
 
-    def source_number(self, graph: str) -> int | None:
-        return next((i for i, s in enumerate(self.sources, 1) if s.graph == graph), None)
+    def source_numbers(self, graphs: Iterable[str]) -> list[int]:
+        """The numbers of the page's sources that ``graphs`` are, in order."""
+        if len(self._numbers) != len(self.sources):
+            self._numbers = {s.graph: i for i, s in enumerate(self.sources, 1)}
+        return sorted(n for g in graphs if (n := self._numbers.get(g)) is not None)
 
     @property
     def articles(self) -> list[tuple[int, Source]]:
@@ -271,25 +275,26 @@ def build(
     stated = next((f for f in inbound_facts if f.prop == QUOTED_FROM), None)
     inbound_facts = [f for f in inbound_facts if f is not stated]
     ancestors = [r for r in context if r["role"]["value"] == "place"]
+    vias: dict[str, list[str]] = defaultdict(list)  # a broader model → the graphs saying so
+    for row in context:
+        if row["role"]["value"] == "broader":
+            vias[row["other"]["value"]].append(row["via"]["value"])
     lineage = sorted(
-        (r for r in context if r["role"]["value"] != "place"),
+        (r for r in context if r["role"]["value"] not in ("place", "broader")),
         key=lambda r: (r.get("date", {}).get("value", ""), ROLES.index(r["role"]["value"]),
                        r.get("otherLabel", {}).get("value", "")),
     )  # fmt: skip
-    steps: list[Step] = []
+    steps: dict[tuple[str, str, bool], Step] = {}
     for row in lineage:  # one step per change, with all its agencies
-        step = _step(row)
-        same = next((s for s in steps if (s.role, s.event, s.via) == (step.role, step.event,
-                     step.via)), None)  # fmt: skip
-        if same is None:
-            steps.append(step)
-        elif all(c.iri != step.others[0].iri for c in same.others):
+        step = _step(row, vias)
+        same = steps.setdefault((step.role, step.event, bool(step.via)), step)
+        if same is not step and all(c.iri != step.others[0].iri for c in same.others):
             same.others.extend(step.others)
 
     # every graph cited on the page, numbered in the order a reader expects
     cited = {g for f in facts.values() for v in f.values for g in v.graphs}
     cited |= {g for _, _, gs in quotes for g in gs}
-    cited |= {s.via for s in steps if s.via}
+    cited |= {g for s in steps.values() for g in s.via}
     ordered = sorted((sources[g] for g in cited if g in sources), key=lambda s: s.rank)
     page = ResourcePage(
         iri=iri,
@@ -305,30 +310,29 @@ def build(
         inbound_full=False,
         sources=ordered,
         crumbs=_crumbs(iri, ancestors),
-        lineage=steps,
+        lineage=list(steps.values()),
     )
     for fact in facts.values():
         for value in fact.values:
-            value.notes = _numbers(page, value.graphs)
-    page.quotes = [Quote(words, article, _numbers(page, gs)) for words, article, gs in quotes]
+            value.notes = page.source_numbers(value.graphs)
+    page.quotes = [Quote(words, article, page.source_numbers(gs)) for words, article, gs in quotes]
     page.quotes.sort(key=lambda q: (q.notes, q.words.value))
     for step in page.lineage:
-        step.via_note = page.source_number(step.via) if step.via else None
+        step.via_notes = page.source_numbers(step.via)
     return page
 
 
-def _numbers(page: ResourcePage, graphs: set[str]) -> list[int]:
-    return sorted(n for g in graphs if (n := page.source_number(g)) is not None)
-
-
-def _step(row: dict[str, Any]) -> Step:
+def _step(row: dict[str, Any], vias: dict[str, list[str]]) -> Step:
+    """A row of the lineage as a step; a later change to a broader model rests on the graphs
+    that say the agency's model falls under it (``vias``)."""
+    other = row["other"]["value"]
     return Step(
         role=row["role"]["value"],
         event=row["event"]["value"],
         event_label=text_of(row.get("eventLabel")),
         date=row.get("date", {}).get("value", ""),
-        others=[Crumb(row["other"]["value"], text_of(row.get("otherLabel")))],
-        via=row.get("via", {}).get("value", ""),
+        others=[Crumb(other, text_of(row.get("otherLabel")))],
+        via=sorted(vias.get(other, [])) if "broader" in row else [],
     )
 
 

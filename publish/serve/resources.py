@@ -14,6 +14,8 @@ against the slug grammar before any query is written, so a path can never inject
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 
@@ -80,11 +82,12 @@ async def dereference(local: str, request: Request, state: State) -> Response:
     if not (SLUG_PATH.fullmatch(stem) or ONTOLOGY_PATH.fullmatch(stem)):
         raise NotFoundError(f"/{stem}")
     iri = state.settings.base_iri + stem
-    lang = i18n.choose(request)
-    statements = await state.select(describe.statements_query(iri, lang))
+    headers = {**_headers(stem, media_type), **_cache(request, state, stem, media_type)}
+    if request.headers.get("if-none-match") == headers["ETag"]:  # before any query
+        return Response(status_code=304, headers=headers)
+    statements = await state.rows(describe.statements_query(iri))
     if not statements:
         raise NotFoundError(f"/{stem}")
-    headers = _headers(stem, media_type)
     if media_type == "text/html":
         return _answer(request, await _page(iri, statements, request, state), media_type, headers)
     if media_type == "application/trig":  # the statements in the graphs they come from
@@ -104,10 +107,13 @@ async def _page(
     lang = i18n.choose(request)
     vocab = state.iris.vocab
     sources = await state.sources(lang)
+    names = state.names()
+    statements = [*statements, *await state.rows(describe.inline_query(iri))]
+    names.add(statements, lang, p="plabel", o="olabel", bp="bplabel", bo="bolabel")
     if iri == state.iris.ontology:  # its terms, rather than the hundred that point at it
         page = resource_page.build(iri, lang, vocab, statements, [], [], sources)
-        terms = await state.select(describe.terms_query(vocab))
-        reused = await state.select(describe.reused_terms_query(state.iris.graph("labels")))
+        terms = await state.rows(describe.terms_query(vocab))
+        reused = await state.rows(describe.reused_terms_query(state.iris.graph("labels")))
         term_labels = {
             row["term"]["value"]: row[key]["value"]
             for row in (*terms, *reused)
@@ -116,13 +122,16 @@ async def _page(
         }
         return render("ontology.html", request, state, page=page, terms=terms, reused=reused,
                       term_labels=term_labels).encode()  # fmt: skip
-    links = await state.select(describe.inbound_query(iri, lang))
+    links = names.add(await state.rows(describe.inbound_query(iri)), lang, p="plabel",
+                      s="slabel")  # fmt: skip
     inbound = first_inbound(links)
-    context = await state.select(describe.context_query(iri, vocab, lang))
+    context = names.add(await state.rows(describe.context_query(iri, vocab)), lang,
+                        event="eventLabel", other="otherLabel")  # fmt: skip
     page = resource_page.build(iri, lang, vocab, statements, inbound, context, sources)
     page.inbound_full = len(links) > MAX_INBOUND
     if state.iris.is_graph(iri):
-        contents = await state.select(describe.contents_query(iri, MAX_CONTENTS, lang))
+        contents = await state.rows(describe.contents_query(iri, MAX_CONTENTS))
+        names.add(contents, lang, s="slabel", p="plabel", o="olabel")
         page.contents = resource_page.contents(contents, lang)
     unit = await unit_page.build(state, iri, page.title.value, lang)  # None unless a unit
     return render("resource.html", request, state, page=page, unit=unit).encode()
@@ -147,6 +156,18 @@ def _answer(request: Request, body: bytes, media_type: str, headers: dict[str, s
 
 def _suffix_of(media_type: str | None) -> str:
     return next((s for s, m in SUFFIXES.items() if m == media_type), "")
+
+
+def _cache(request: Request, state: State, stem: str, media_type: str) -> dict[str, str]:
+    """The answer's ETag, from the release and what of the request shapes the answer (the
+    resource, the format, the query string, the page's language), and how long to keep it:
+    a client asking again gets 304 before any query is run."""
+    key = [state.release_id, stem, media_type, request.url.query, i18n.choose(request)]
+    tag = hashlib.sha256(json.dumps(key).encode()).hexdigest()[:32]
+    return {
+        "ETag": f'"{tag}"',
+        "Cache-Control": f"public, max-age={state.settings.cache_max_age_s}",
+    }
 
 
 def _headers(stem: str, media_type: str) -> dict[str, str]:

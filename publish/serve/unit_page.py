@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from publish.serve.deps import State
-from publish.serve.describe import label_in
 from publish.serve.render import local_path
 
 BOMAY = "https://w3id.org/bomay/def#"
@@ -109,12 +108,12 @@ def summary_query(iri: str) -> str:
 }}"""
 
 
-def related_query(iri: str, lang: str) -> str:
+def related_query(iri: str) -> str:
     """Parents, predecessors, successors and renamings, each with label, code, point, date."""
     date = (
         f"OPTIONAL {{ ?event <http://purl.org/dc/terms/isPartOf>?/<{BOMAY}effectiveDate> ?date }}"
     )
-    return f"""SELECT ?role ?other ?label ?code ?wkt ?date ?event ?divided ?default WHERE {{
+    return f"""SELECT ?role ?other ?code ?wkt ?date ?event ?divided ?default WHERE {{
   {{ <{iri}> <{SCHEMA}containedInPlace> ?other BIND("parent" AS ?role) }}
   UNION
   {{ ?event <{BOMAY}resultingUnit> <{iri}> ; <{BOMAY}originalUnit> ?other
@@ -126,8 +125,8 @@ def related_query(iri: str, lang: str) -> str:
      OPTIONAL {{ ?event <{BOMAY}dividedUnit> <{iri}> BIND(true AS ?divided) }}
      OPTIONAL {{ <{iri}> <{BOMAY}defaultSuccessor> ?other BIND(true AS ?default) }} }}
   UNION
-  {{ ?event <{BOMAY}originalUnit> <{iri}>, ?other
-     FILTER(?other != <{iri}> && EXISTS {{ ?event <{BOMAY}resultingUnit> ?any }})
+  {{ ?event <{BOMAY}originalUnit> <{iri}> ; <{BOMAY}resultingUnit> ?any ;
+            <{BOMAY}originalUnit> ?other FILTER(?other != <{iri}>)
      BIND("with" AS ?role) {date} }}
   UNION
   {{ ?event <{BOMAY}renamedUnit> <{iri}> BIND("renamed" AS ?role) BIND(<{iri}> AS ?other) {date} }}
@@ -136,41 +135,36 @@ def related_query(iri: str, lang: str) -> str:
      BIND("ended" AS ?role) BIND(?event AS ?other) {date} }}
   OPTIONAL {{ ?other <{BOMAY}unitCode> ?code }}
   OPTIONAL {{ ?other <{GEO}hasGeometry>/<{GEO}asWKT> ?wkt }}
-  {label_in("?other", "label", lang)}
 }}"""
 
 
-def replaced_query(iri: str, lang: str) -> str:
+def replaced_query(iri: str) -> str:
     """The units that the units directly under ``iri`` went into, with those units: what
     took the place of a district when the district level ended in 2025."""
-    return f"""SELECT ?new ?label ?code ?old ?oldLabel WHERE {{
+    return f"""SELECT ?new ?code ?old WHERE {{
   ?old <{SCHEMA}containedInPlace> <{iri}> .
   ?event <{BOMAY}originalUnit> ?old ; <{BOMAY}resultingUnit> ?new .
   OPTIONAL {{ ?new <{BOMAY}unitCode> ?code }}
-  {label_in("?new", "label", lang)}
-  {label_in("?old", "oldLabel", lang)}
-}} ORDER BY ?code ?new ?oldLabel LIMIT {MAX_COMMUNES}"""
+}} ORDER BY ?code ?new ?old LIMIT {MAX_COMMUNES}"""
 
 
-def communes_query(provinces: list[str], lang: str, after: bool) -> str:
-    """The communes of the given provinces (directly, or through a district)."""
+def communes_query(provinces: list[str], after: bool) -> str:
+    """The communes of the given provinces (directly, or through a district), unordered: a
+    province has a few hundred, fewer than ``MAX_COMMUNES``, and pyoxigraph's ORDER BY
+    took half the query's time (``_communes`` sorts them). The district is a variable, not
+    a property path, so the engine walks down from the province, not up from every unit."""
     values = " ".join(f"<{_iri(p)}>" for p in provinces)
-    path = (
-        f"<{SCHEMA}containedInPlace>"
-        if after
-        else f"<{SCHEMA}containedInPlace>/<{SCHEMA}containedInPlace>"
-    )
-    when = (
-        f"FILTER NOT EXISTS {{ ?c <{SCHEMA}dissolutionDate> ?end }}"
-        if after
-        else f"FILTER NOT EXISTS {{ ?c <{SCHEMA}foundingDate> ?start }}"
-    )
-    return f"""SELECT DISTINCT ?c ?label ?code WHERE {{
+    if after:
+        place = f"?c <{SCHEMA}containedInPlace> ?p"
+        when = f"FILTER NOT EXISTS {{ ?c <{SCHEMA}dissolutionDate> ?end }}"
+    else:
+        place = f"?d <{SCHEMA}containedInPlace> ?p . ?c <{SCHEMA}containedInPlace> ?d"
+        when = f"FILTER NOT EXISTS {{ ?c <{SCHEMA}foundingDate> ?start }}"
+    return f"""SELECT DISTINCT ?c ?code WHERE {{
   VALUES ?p {{ {values} }}
-  ?c {path} ?p ; <{BOMAY}unitCode> ?code . FILTER(STRLEN(STR(?code)) = 5)
+  {place} . ?c <{BOMAY}unitCode> ?code . FILTER(STRLEN(STR(?code)) = 5)
   {when}
-  {label_in("?c", "label", lang)}
-}} ORDER BY ?code LIMIT {MAX_COMMUNES}"""
+}} LIMIT {MAX_COMMUNES}"""
 
 
 def _value(row: dict[str, Any], name: str) -> str:
@@ -186,7 +180,7 @@ def _point(wkt: str) -> tuple[float, float] | None:
 
 async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | None:
     """The unit additions of ``iri``'s page, or None when it is not a unit."""
-    summary = await state.select(summary_query(iri))
+    summary = await state.rows(summary_query(iri))
     if not summary:
         return None
     index = 0 if lang == "vi" else 1
@@ -207,7 +201,8 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
             }
     page.codes = sorted(codes.values(), key=lambda c: (len(c["code"]), c["code"]))
     seen: set[tuple[str, str]] = set()
-    for row in await state.select(related_query(iri, lang)):
+    names = state.names()
+    for row in names.add(await state.rows(related_query(iri)), lang, other="label"):
         role, other = _value(row, "role"), _value(row, "other")
         if (role, other) in seen:
             continue
@@ -226,18 +221,23 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
         olds = [iri] if not page.founded else [x.iri for x in page.came_from]
         news = [iri] if not page.dissolved else [x.iri for x in page.went_into]
         if olds:
-            page.before = _communes(await state.select(communes_query(olds, lang, after=False)))
+            rows = await state.rows(communes_query(olds, after=False))
+            page.before = _communes(names.add(rows, lang, c="label"))
         if news:
-            page.after = _communes(await state.select(communes_query(news, lang, after=True)))
+            rows = await state.rows(communes_query(news, after=True))
+            page.after = _communes(names.add(rows, lang, c="label"))
     else:
-        page.replaced = _replaced(await state.select(replaced_query(iri, lang)))
+        rows = names.add(await state.rows(replaced_query(iri)), lang, new="label", old="oldLabel")
+        page.replaced = _replaced(rows)
     page.svg = svg(page, lambda i: local_path(state.settings.base_iri, i))
     return page
 
 
 def _replaced(rows: list[dict[str, Any]]) -> list[tuple[Linked, list[Linked]]]:
+    """Each new unit (in the rows' order: by code) with the old units it came from, by name."""
     found: dict[str, tuple[Linked, list[Linked]]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (_value(r, "code"), _value(r, "new"),
+                                           _value(r, "oldLabel"))):  # fmt: skip
         new = _value(row, "new")
         entry = found.setdefault(new, (Linked(new, _value(row, "label"), _value(row, "code")), []))
         old = Linked(_value(row, "old"), _value(row, "oldLabel"))
@@ -247,7 +247,8 @@ def _replaced(rows: list[dict[str, Any]]) -> list[tuple[Linked, list[Linked]]]:
 
 
 def _communes(rows: list[dict[str, Any]]) -> list[Linked]:
-    return [Linked(_value(r, "c"), _value(r, "label"), _value(r, "code")) for r in rows]
+    communes = [Linked(_value(r, "c"), _value(r, "label"), _value(r, "code")) for r in rows]
+    return sorted(communes, key=lambda c: (c.code, c.iri))
 
 
 # ---------------------------------------------------------------- the picture
