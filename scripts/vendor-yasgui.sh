@@ -5,20 +5,10 @@
 set -euo pipefail
 VERSION=4.2.28
 INTEGRITY=sha512-HN1neZqERSGoDyk/Fg40nI+F0tHnaBxjqizhN0mur2Kj0oJsklBsFMRk/M+wW+ohy8dSEn7AgX3H0pPrV/wmVg==
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/npm-vendor.sh"
 dest=publish/static/yasgui
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && npm pack --silent "@triply/yasgui@$VERSION" >/dev/null)
-tarball="$work/triply-yasgui-$VERSION.tgz"
-actual="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 -w0)"
-if [ "$actual" != "$INTEGRITY" ]; then
-  echo "integrity mismatch for @triply/yasgui@$VERSION: got $actual, pinned $INTEGRITY" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work"
-grep -q '"license": "MIT"' "$work/package/package.json" || { echo "licence changed" >&2; exit 1; }
+npm_fetch @triply/yasgui "$VERSION" "$INTEGRITY" MIT
 mkdir -p "$dest"
 cp "$work/package/build/yasgui.min.js" "$work/package/build/yasgui.min.css" \
    "$work/package/build/yasgui.min.js.LICENSE.txt" "$dest/"

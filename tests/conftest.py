@@ -112,6 +112,18 @@ def project_copy(tmp_path: Path) -> Iterator[Path]:
 NAMED_SCOPE = {"BOMAY_REFERENCE_SCOPE": "named"}
 
 
+def project_env(root: Path, release_dir: Path) -> dict[str, str]:
+    """The ``BOMAY_*`` variables of a command run on a project copy: its folders, a release
+    folder of its own, the suite's release date and the units the data name."""
+    folders = ("ontology", "data", "shapes", "sources")
+    return {
+        **{f"BOMAY_{name.upper()}_DIR": str(root / name) for name in folders},
+        "BOMAY_RELEASE_DIR": str(release_dir),
+        "BOMAY_RELEASE_DATE": RELEASE_DATE.isoformat(),
+        **NAMED_SCOPE,
+    }
+
+
 def copy_release(release: Release, dist: Path) -> Path:
     """A release folder of our own, with ``current`` pointing at a copy of the good one."""
     (dist / "releases").mkdir(parents=True)
@@ -209,16 +221,19 @@ def minted(folder: Path, base: str) -> set[str]:
 # ---------------------------------------------------------------- a bomay in front of Virtuoso
 
 REMOTE_TIMEOUT_S = 6
+#: the marks of a test that needs Virtuoso: skipped without it, and with xdist run on one
+#: worker (group "remote"), so that one Virtuoso is started and loaded, not one per worker
+REMOTE = [
+    pytest.mark.skipif(
+        not virtuoso.installed(),
+        reason="Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run does)",
+    ),
+    pytest.mark.xdist_group("remote"),
+]
 #: the stores a test marked to run on both meets: the embedded one, and Virtuoso's
 STORES = [
     "embedded",
-    pytest.param(
-        "remote",
-        marks=pytest.mark.skipif(
-            not virtuoso.installed(),
-            reason="Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run does)",
-        ),
-    ),
+    pytest.param("remote", marks=REMOTE),
 ]
 
 

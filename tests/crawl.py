@@ -25,8 +25,6 @@ not fetched (another page of a list, another example question) is asked for its 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from collections import defaultdict, deque
 from collections.abc import Iterable
@@ -39,9 +37,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import httpx
 import pyoxigraph as ox
 
-import publish.serve
 from publish.rdf import TERM_PREFIXES
-from publish.serve.i18n import WORDS
+from publish.serve.i18n import TABLES, WORDS
 from publish.serve.resources import SLUG_PATH
 from publish.settings import CANONICAL_BASE
 
@@ -173,7 +170,7 @@ class Crawler:
         self.per_kind = per_kind
         self.threads = threads
         self.report = Report()
-        self.words = all_words()
+        self.words = {lang: Phrases(words) for lang, words in all_words().items()}
         self.local_names = self._local_names()
 
     @staticmethod
@@ -338,9 +335,8 @@ class Crawler:
         for number, (text, text_lang, verbatim) in enumerate(page.texts):
             if verbatim or text_lang == other or number in page.data:
                 continue
-            for phrase in self.words[other]:
-                if _contains(text, phrase):
-                    self.report.foreign.append(f"{where}: {phrase!r} in {text!r}")
+            for phrase in self.words[other].found(text):
+                self.report.foreign.append(f"{where}: {phrase!r} in {text!r}")
         if not RESOURCE.search(path):
             return
         for number, (text, _, verbatim) in enumerate(page.texts):
@@ -374,15 +370,30 @@ def _contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
 
 
+class Phrases:
+    """One language's interface phrases, each found in a text as ``_contains`` finds it. A
+    page has hundreds of texts and a language hundreds of phrases: one set lookup and one
+    regular expression over all the phrases rule most texts out at once, and only a text
+    that holds some phrase is matched phrase by phrase, to name each."""
+
+    def __init__(self, phrases: set[str]) -> None:
+        self.phrases = sorted(phrases)
+        self.words = {p for p in phrases if " " not in p}
+        several = sorted((p for p in phrases if " " in p), key=len, reverse=True)
+        any_of = "|".join(re.escape(p) for p in several) or "(?!)"
+        self.pattern = re.compile(rf"(?<!\w)(?:{any_of})(?!\w)")
+
+    def found(self, text: str) -> list[str]:
+        if text.strip(" .:·()") not in self.words and not self.pattern.search(text):
+            return []
+        return [phrase for phrase in self.phrases if _contains(text, phrase)]
+
+
 def all_words() -> dict[str, set[str]]:
-    """Every interface phrase of the serving side, by language: each module's ``WORDS``
-    table of (Vietnamese, English) pairs. A phrase both languages use (``SPARQL``) or too
-    short to tell (``Mã``) is left out."""
-    pairs: list[tuple[str, str]] = []
-    for module in pkgutil.iter_modules(publish.serve.__path__):
-        words = getattr(importlib.import_module(f"publish.serve.{module.name}"), "WORDS", None)
-        if isinstance(words, dict):
-            pairs.extend(pair for pair in words.values() if isinstance(pair, tuple))
+    """Every interface phrase of the serving side, by language: the (Vietnamese, English)
+    pairs of each of ``publish.serve.i18n``'s tables. A phrase both languages use (``SPARQL``)
+    or too short to tell (``Mã``) is left out."""
+    pairs = [pair for table in TABLES for pair in table.values()]
     # the language switch names the other language, marked with its own lang
     pairs.remove(WORDS["switch"])
     vi = {v for v, _ in pairs}

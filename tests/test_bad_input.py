@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import NAMED_SCOPE
+from conftest import project_env
 from publish.cli import app
 
 runner = CliRunner()
@@ -17,14 +17,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 def validate(root: Path, tmp_path: Path, **extra: str) -> str:
-    env = {
-        "BOMAY_ONTOLOGY_DIR": str(root / "ontology"),
-        "BOMAY_DATA_DIR": str(root / "data"),
-        "BOMAY_SHAPES_DIR": str(root / "shapes"),
-        "BOMAY_RELEASE_DIR": str(tmp_path / "dist"),
-        **NAMED_SCOPE,
-        **extra,
-    }
+    env = {**project_env(root, tmp_path / "dist"), **extra}
     result = runner.invoke(app, ["validate"], env=env)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output

@@ -61,6 +61,7 @@ def test_the_crawler_sees_raw_vocabulary_and_foreign_words(crawler: Crawler) -> 
     page = parse(
         '<html lang="en"><body><dl><dt>prefLabel</dt><dd>c14n66</dd><dd>true</dd></dl>'
         '<p>Nguồn</p><p class="literal">a note quoting «Nguồn»</p><p lang="vi">Nguồn</p>'
+        "<p>See Dữ liệu tải về.</p>"
         '<a href="http://www.w3.org/2004/02/skos/core#altLabel">altLabel</a></body></html>'
     )
     crawler.report.raw.clear()
@@ -70,4 +71,6 @@ def test_the_crawler_sees_raw_vocabulary_and_foreign_words(crawler: Crawler) -> 
     assert "'prefLabel'" in raw and "'c14n66'" in raw and "'true'" in raw
     assert "links off-site" in raw
     assert [f for f in crawler.report.foreign if "'Nguồn' in 'Nguồn'" in f] != []
-    assert len(crawler.report.foreign) == 1  # the literal and the marked Vietnamese are data
+    # a phrase of several words, inside a longer text
+    assert [f for f in crawler.report.foreign if "'Dữ liệu tải về' in 'See Dữ" in f] != []
+    assert len(crawler.report.foreign) == 2  # the literal and the marked Vietnamese are data

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from conftest import project_env
 from publish.cli import app
 
 runner = CliRunner()
@@ -13,10 +14,7 @@ OBS = "https://w3id.org/bomay/id/observation/003/"
 
 
 def validate(root: Path) -> tuple[int, str]:
-    env = {
-        f"BOMAY_{n.upper()}_DIR": str(root / n) for n in ("ontology", "data", "shapes", "sources")
-    }
-    result = runner.invoke(app, ["validate"], env=env)
+    result = runner.invoke(app, ["validate"], env=project_env(root, root / "dist"))
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 

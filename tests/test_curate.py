@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from conftest import project_env
 from publish.build.reference import read_tables
 from publish.cli import app
 from publish.curate.draft import draft
@@ -27,16 +28,8 @@ PASSAGES = (
 )
 
 
-def env(root: Path) -> dict[str, str]:
-    folders = ("ontology", "data", "shapes", "sources")
-    return {
-        **{f"BOMAY_{name.upper()}_DIR": str(root / name) for name in folders},
-        "BOMAY_RELEASE_DIR": str(root / "dist"),
-    }
-
-
 def invoke(root: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env=env(root))
+    result = runner.invoke(app, list(args), env=project_env(root, root / "dist"))
     assert "Traceback" not in result.output, result.output
     return result.exit_code, result.output
 

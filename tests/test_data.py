@@ -124,3 +124,18 @@ def test_labels_come_in_vietnamese_and_english(select) -> None:  # type: ignore[
     rows = select("""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s skos:prefLabel ?l
         FILTER NOT EXISTS { ?s skos:prefLabel ?en FILTER(LANG(?en) = "en") } }""")
     assert rows[0]["n"] == "0"
+
+
+def test_curator_notes_speak_both_languages_in_words(select) -> None:  # type: ignore[no-untyped-def]
+    """Each curator's note has a Vietnamese and an English text, written for readers: no
+    inventory code (D.27, Q.06: docs/fact-inventory.md's) and no term name (bomay:level);
+    an inference is named as one (inference I.19)."""
+    rows = select("""SELECT ?s (GROUP_CONCAT(LANG(?n)) AS ?langs) WHERE {
+        ?s skos:editorialNote ?n } GROUP BY ?s""")
+    assert len(rows) > 100
+    langs = {r["s"]: r["langs"].split() for r in rows}
+    assert [s for s, ls in langs.items() if not ls.count("vi") == ls.count("en") > 0] == []
+    code = re.compile(r"\b[DPQ]\.\d\d\b|(?<![Ii]nference )(?<![Ss]uy luận )\bI\.\d\d\b"
+                      r"|\b(?:bomay|schema|eli|skos|dcterms|prov|org):\w")  # fmt: skip
+    notes = [r["n"] for r in select("SELECT ?n WHERE { ?s skos:editorialNote ?n }")]
+    assert [n for n in notes if code.search(n)] == []

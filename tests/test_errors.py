@@ -7,21 +7,14 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import NAMED_SCOPE
+from conftest import project_env
 from publish.cli import app
 
 runner = CliRunner()
 
 
 def _env(root: Path, tmp_path: Path) -> dict[str, str]:
-    return {
-        "BOMAY_ONTOLOGY_DIR": str(root / "ontology"),
-        "BOMAY_DATA_DIR": str(root / "data"),
-        "BOMAY_SHAPES_DIR": str(root / "shapes"),
-        "BOMAY_RELEASE_DIR": str(tmp_path / "dist"),
-        "BOMAY_RELEASE_DATE": "2026-11-23",
-        **NAMED_SCOPE,
-    }
+    return project_env(root, tmp_path / "dist")
 
 
 def test_malformed_turtle_names_file_and_line(project_copy: Path, tmp_path: Path) -> None:

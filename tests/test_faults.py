@@ -16,7 +16,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from conftest import NAMED_SCOPE, changed_project, copy_release, settings_for
+from conftest import changed_project, copy_release, project_env, settings_for
 from launch import free_port, server_process
 from publish.build.release import _prune, build
 from publish.cli import app
@@ -39,15 +39,7 @@ runner = CliRunner()
 
 
 def build_env(root: Path, dist: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "BOMAY_ONTOLOGY_DIR": str(root / "ontology"),
-        "BOMAY_DATA_DIR": str(root / "data"),
-        "BOMAY_SHAPES_DIR": str(root / "shapes"),
-        "BOMAY_RELEASE_DIR": str(dist),
-        "BOMAY_RELEASE_DATE": "2026-11-23",
-        **NAMED_SCOPE,
-    }
+    return {**os.environ, **project_env(root, dist)}
 
 
 @pytest.mark.parametrize("step", ["validate", "store", "switch"])

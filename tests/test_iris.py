@@ -19,6 +19,8 @@ from publish.store import Release
 AGENCY = "id/agency/hai-phong/an-lao/van-phong-huyen"
 PUBLIC = "https://bomay.example.org/"
 OTHER_BASE = "https://data.example.net/bomay/"
+#: the tests of the ``published`` release run on one xdist worker: one build, one server
+ONE_WORKER = pytest.mark.xdist_group("published")
 
 
 @pytest.fixture(scope="module")
@@ -107,10 +109,13 @@ def test_the_ontology_resolves_as_def_def_slash_and_its_version(server: str) -> 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, str]]:
     """A release built under another base, for publication at a public URL, served from a
-    project that has no example queries of its own."""
+    project that has no example queries of its own. It loads the units the data name: the
+    code that mints every unit's IRIs is the same, and the session's national release is
+    checked under the canonical base above."""
     settings = make_settings(
-        tmp_path_factory.mktemp("published"), base_iri=OTHER_BASE, public_url=PUBLIC
-    )
+        tmp_path_factory.mktemp("published"), base_iri=OTHER_BASE, public_url=PUBLIC,
+        reference_scope="named",
+    )  # fmt: skip
     build(settings)
     env = {
         **server_env(settings),
@@ -121,6 +126,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settin
         yield settings, url
 
 
+@ONE_WORKER
 def test_a_release_built_for_publication_names_no_local_address(
     published: tuple[Settings, str],
 ) -> None:
@@ -138,6 +144,7 @@ def test_a_release_built_for_publication_names_no_local_address(
     assert (f"{OTHER_BASE}id/dataset/bomay", f"{PUBLIC}sparql") in endpoints
 
 
+@ONE_WORKER
 def test_pages_and_lineage_under_another_base(published: tuple[Settings, str]) -> None:
     _, url = published
     page = httpx.get(f"{url}/{AGENCY}", headers={"Accept": "text/html"}, timeout=30)
@@ -152,6 +159,7 @@ def test_pages_and_lineage_under_another_base(published: tuple[Settings, str]) -
     assert dataset.status_code == 200 and f"{PUBLIC}releases/" in dataset.text
 
 
+@ONE_WORKER
 def test_the_pages_need_no_query_of_the_project(published: tuple[Settings, str]) -> None:
     """The timeline's question ships in the package: a project without queries/ has it."""
     _, url = published

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from conftest import project_env
 from publish.build.quotes import QuoteError, verify
 from publish.cli import app
 from publish.iris import Iris
@@ -29,11 +30,7 @@ OA, PROV = "http://www.w3.org/ns/oa#", "http://www.w3.org/ns/prov#"
 
 
 def validate(root: Path) -> tuple[int, str]:
-    env = {
-        f"BOMAY_{name.upper()}_DIR": str(root / name)
-        for name in ("ontology", "data", "shapes", "sources")
-    }
-    result = runner.invoke(app, ["validate"], env={**env, "BOMAY_RELEASE_DIR": str(root / "d")})
+    result = runner.invoke(app, ["validate"], env=project_env(root, root / "d"))
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 

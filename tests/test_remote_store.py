@@ -16,15 +16,12 @@ import httpx
 import pytest
 
 import virtuoso
-from conftest import in_flight, wait_until
+from conftest import REMOTE, in_flight, wait_until
 from launch import ServerDidNotStartError, running_server
 from publish.remote_store import RELEASE_GRAPH, RELEASE_ID
 from publish.store import Release, release_graphs
 
-pytestmark = pytest.mark.skipif(
-    not virtuoso.installed(),
-    reason="Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run does)",
-)
+pytestmark = REMOTE
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
 
 

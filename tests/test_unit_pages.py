@@ -59,7 +59,10 @@ def test_a_province_lists_its_communes_before_and_after(server: str, release: Re
 
 def test_a_district_shows_the_end_of_its_level(server: str) -> None:
     unit = _section(httpx.get(server + "/id/place/hai-phong/an-lao", params={"lang": "en"}).text)
-    assert "Ended" in unit and "/id/event/viet-nam/2025-ket-thuc-cap-huyen" in unit
+    ended = unit.split("<h3>Ended</h3>", 1)[1].split("</ul>", 1)[0]
+    # the event once, named, with its date beside it
+    assert ended.count('href="/id/event/viet-nam/2025-ket-thuc-cap-huyen"') == 1
+    assert re.search(r"</a> — 2025-07-01</li>", ended), ended
 
 
 def test_a_district_shows_the_communes_that_took_its_place(server: str, select: Select) -> None:

@@ -189,6 +189,27 @@ def test_a_continuing_commune_keeps_its_former_name(select: Select) -> None:
     assert founded == []
 
 
+def test_a_numbered_unit_reads_naturally_in_english(select: Select) -> None:
+    rows = select(
+        """SELECT ?vi ?en WHERE {
+             ?u a bomay:AdministrativeUnit ; skos:prefLabel ?vi, ?en .
+             FILTER(LANG(?vi) = "vi" && LANG(?en) = "en" && REGEX(?vi, "^(Phường|Quận) [0-9]")) }"""
+    )
+    assert len(rows) > 200  # Hồ Chí Minh City's and other cities' numbered wards
+    english = {r["vi"]: r["en"] for r in rows}
+    assert english["Phường 1"] == "Ward 1" and english["Quận 1"] == "Urban District 1"
+    assert all(e.startswith(("Ward ", "Urban District ")) for e in english.values()), english
+    assert english["Phường 1 Bảo Lộc (từ năm 2025)"] == "Ward 1 Bao Loc (from 2025)"
+    events = select(
+        """SELECT ?en WHERE {
+             ?e bomay:resultingUnit/skos:prefLabel "Phường 1 Bảo Lộc (từ năm 2025)"@vi ;
+                skos:prefLabel ?en FILTER(LANG(?en) = "en") }"""
+    )
+    assert [r["en"] for r in events] == [
+        "2025 reorganisation of communes: Ward 1 Bao Loc, Lam Dong"
+    ]
+
+
 def test_one_event_per_change(select: Select) -> None:
     rows = select(
         f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{

@@ -536,8 +536,7 @@ def _events(
         event = w.id(made[code])
         _describe_event(
             w, event, f"Sắp xếp đơn vị hành chính cấp xã năm 2025: {unit.name}, {province.name}",
-            f"2025 reorganisation of communes: {fold(unit.short)} "
-            f"{ENGLISH_TYPES[unit.kind]}, {fold(province.short)}",
+            f"2025 reorganisation of communes: {english_name(unit)}, {fold(province.short)}",
             source, whole,
         )  # fmt: skip
         for part in tables.communes_2025[code]:
@@ -576,6 +575,20 @@ def _describe_package(w: _Writer, package: Package) -> None:
     w.add(w.graph, "prov:wasDerivedFrom", node)
 
 
+def english_name(unit: Unit) -> str:
+    """The unit's name in English: the type word after a name, before a number, as English
+    writes them ("An Lao District", "Ward 1").
+
+    >>> english_name(Unit("00256", "Phường 1", "phuong", 3, "001"))
+    'Ward 1'
+    >>> english_name(Unit("31", "Huyện An Lão", "huyen", 2, "31"))
+    'An Lao District'
+    """
+    name = fold(unit.short)
+    kind = ENGLISH_TYPES[unit.kind]
+    return f"{kind} {name}" if name[:1].isdigit() else f"{name} {kind}"
+
+
 def _describe_unit(
     w: _Writer, unit: Unit, path: str, parents: list[str], labelled: bool,
     after_2025: bool = False, old: Unit | None = None,
@@ -586,9 +599,8 @@ def _describe_unit(
     w.add(node, "rdf:type", w.term("bomay:AdministrativeUnit"))
     if not labelled:
         when_vi, when_en = (" (từ năm 2025)", " (from 2025)") if after_2025 else ("", "")
-        english = f"{fold(unit.short)} {ENGLISH_TYPES[unit.kind]}"
         w.add(node, "skos:prefLabel", _vi(unit.name + when_vi))
-        w.add(node, "skos:prefLabel", _en(english + when_en))
+        w.add(node, "skos:prefLabel", _en(english_name(unit) + when_en))
     official = {unit.name} | ({old.name} if old else set())
     for name in sorted(official | {unit.short} | ({old.short} if old else set())):
         w.add(node, "skos:altLabel", _vi(name))

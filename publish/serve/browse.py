@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.errors import NotFoundError
-from publish.serve.lists import LINKED, LISTS, PAGE_SIZE, WORDS, Row, View, pager
+from publish.serve.lists import LINKED, LISTS, PAGE_SIZE, Row, View, pager
 from publish.serve.render import render
 
 router = APIRouter()
@@ -28,7 +28,9 @@ CONTROLS = ("q", "sort", "page", "format", "lang")
 async def lists(request: Request, state: StateDep) -> HTMLResponse:
     lang = i18n.choose(request)
     counts = (await state.lists()).counts()
-    html = render("browse_index.html", request, state, counts=counts, w=i18n.table(WORDS, lang))
+    html = render(
+        "browse_index.html", request, state, counts=counts, w=i18n.table(i18n.LIST_WORDS, lang)
+    )
     return HTMLResponse(html)
 
 
@@ -53,10 +55,10 @@ async def browse(
     all_lists = await state.lists()
     view, every = all_lists.view(kind, lang, filters, q[:MAX_QUERY], sort, page)
     if fmt in ("csv", "json"):
-        words = i18n.table(WORDS, lang)
+        words = i18n.table(i18n.LIST_WORDS, lang)
         rows = [all_lists.row(i, LISTS[kind].columns, lang, words) for i in every]
         return _download(kind, view, rows, fmt)
-    words = i18n.table(WORDS, lang)
+    words = i18n.table(i18n.LIST_WORDS, lang)
     return HTMLResponse(
         render(
             "browse.html",

@@ -19,7 +19,7 @@ LANGUAGES: Final = ("vi", "en")
 COOKIE: Final = "bomay_lang"
 COOKIE_MAX_AGE_S: Final = 365 * 24 * 3600
 
-#: interface words, (Vietnamese, English)
+#: interface words, (Vietnamese, English): the pages' common words here, then each page's own
 WORDS: Final[dict[str, tuple[str, str]]] = {
     "nav": ("Điều hướng chính", "Main navigation"),
     "home": ("Trang chủ", "Home"),
@@ -189,6 +189,217 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
         "Without JavaScript, this form sends the query to /sparql and returns a file.",
     ),
 }
+
+
+#: the lists, their filters and the timeline (lists.py, browse.py, pages.py)
+LIST_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "browse": ("Danh sách", "Browse"),
+    "agencies": ("Cơ quan", "Agencies"),
+    "units": ("Đơn vị hành chính", "Administrative units"),
+    "events": ("Sự kiện", "Events"),
+    "directives": ("Văn bản chỉ đạo", "Directives"),
+    "people": ("Nhân vật", "People"),
+    "figures": ("Số liệu", "Figures"),
+    "sources": ("Nguồn tin", "Sources"),
+    "posts": ("Chức vụ", "Posts"),
+    "concepts": ("Khái niệm", "Concepts"),
+    "statements": ("Nhận định", "Statements"),
+    "other": ("Khác", "Other"),
+    "intro_agencies": (
+        "Các cơ quan, tổ chức mà nguồn nêu, theo tỉnh, cấp và khối.",
+        "The agencies the sources name, by province, level and strand.",
+    ),
+    "intro_units": (
+        "Tỉnh, huyện, xã trước và sau đợt sắp xếp năm 2025, với mã của Tổng cục Thống kê.",
+        "Provinces, districts and communes before and after the 2025 reorganisation, with"
+        " their statistics office codes.",
+    ),
+    "intro_events": (
+        "Hợp nhất, thành lập, thí điểm, tạm dừng, sắp xếp đơn vị hành chính và hội nghị, theo"
+        " năm và loại.",
+        "Mergers, establishments, pilots, suspensions, reorganisations of units and meetings,"
+        " by year and kind.",
+    ),
+    "intro_directives": (
+        "Nghị quyết, kết luận, đề án, quyết định… theo cơ quan ban hành và loại văn bản.",
+        "Resolutions, conclusions, schemes, decisions… by issuing body and document type.",
+    ),
+    "intro_people": (
+        "Những người mà nguồn nêu tên, với chức vụ họ giữ.",
+        "The people the sources name, with the posts they held.",
+    ),
+    "intro_figures": (
+        "Số liệu về sắp xếp bộ máy, theo chỉ tiêu, địa bàn và cấp.",
+        "Figures on the reorganisation, by indicator, area and level.",
+    ),
+    "intro_sources": (
+        "Các bài báo và trang web mà dữ liệu dựa vào.",
+        "The articles and web pages the data rest on.",
+    ),
+    "province": ("Tỉnh, thành phố", "Province"),
+    "level": ("Cấp", "Level"),
+    "strand": ("Khối", "Strand"),
+    "type": ("Loại", "Type"),
+    "period": ("Thời kỳ", "Period"),
+    "kind": ("Loại sự kiện", "Kind of event"),
+    "status": ("Tình trạng", "Status"),
+    "issuer": ("Cơ quan ban hành", "Issued by"),
+    "year": ("Năm", "Year"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "unit": ("Đơn vị tính", "Unit"),
+    "publisher": ("Cơ quan xuất bản", "Publisher"),
+    "post": ("Chức vụ", "Post"),
+    "place": ("Địa bàn", "Area"),
+    "code": ("Mã", "Code"),
+    "date": ("Ngày", "Date"),
+    "end": ("Đến ngày", "Until"),
+    "value": ("Giá trị", "Value"),
+    "label": ("Tên", "Name"),
+    "any": ("Tất cả", "All"),
+    "contains": ("Tên có chứa", "Name contains"),
+    "sort": ("Sắp xếp theo", "Sort by"),
+    "sort_label": ("tên (A đến Z)", "name (A to Z)"),
+    "sort_-label": ("tên (Z đến A)", "name (Z to A)"),
+    "sort_date": ("ngày (cũ trước)", "date (oldest first)"),
+    "sort_-date": ("ngày (mới trước)", "date (newest first)"),
+    "sort_code": ("mã", "code"),
+    "sort_value": ("giá trị (nhỏ trước)", "value (smallest first)"),
+    "sort_-value": ("giá trị (lớn trước)", "value (largest first)"),
+    "apply": ("Lọc", "Filter"),
+    "clear_filters": ("Bỏ lọc", "Clear filters"),
+    "shown": ("Hiện", "Showing"),
+    "of": ("trên tổng số", "of"),
+    "items_word": ("mục", "items"),
+    "none": ("Không có mục nào khớp với bộ lọc.", "Nothing matches these filters."),
+    "previous": ("Trang trước", "Previous page"),
+    "next": ("Trang sau", "Next page"),
+    "page": ("Trang", "Page"),
+    "pages": ("Các trang", "Pages"),
+    "download_view": ("Tải danh sách này (mọi trang)", "Download this list (every page)"),
+    "until": ("Đến", "Until"),
+    "from": ("Từ", "From"),
+    "unchanged": ("Không có ngày thay đổi", "No dated change"),
+}
+
+#: an administrative unit's page (unit_page.py)
+UNIT_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "unit": ("Đơn vị hành chính", "Administrative unit"),
+    "in_force": ("Hiệu lực", "In force"),
+    "until": ("đến hết", "until"),
+    "from": ("từ", "from"),
+    "continuing": ("trước và sau ngày 1/7/2025", "before and after 1 July 2025"),
+    "codes": ("Mã", "Codes"),
+    "parents": ("Thuộc", "Part of"),
+    "came_from": ("Hình thành từ", "Came from"),
+    "went_into": ("Chuyển thành", "Went into"),
+    "together": ("Cùng với", "Together with"),
+    "replaced": ("Các xã, phường, thị trấn trực thuộc chuyển thành", "Its communes went into"),
+    "its_former": ("từ", "from"),
+    "part": ("một phần", "part"),
+    "default": ("mặc định", "default"),
+    "renamed": ("Đổi tên", "Renamed"),
+    "ended": ("Chấm dứt", "Ended"),
+    "change": ("Sơ đồ thay đổi", "The change"),
+    "map_note": (
+        "Các điểm theo GeoNames (CC BY 4.0), vẽ trên lưới kinh/vĩ độ.",
+        "Points from GeoNames (CC BY 4.0), drawn on a latitude/longitude grid.",
+    ),
+    "before": ("Xã, phường trước ngày 1/7/2025", "Communes before 1 July 2025"),
+    "after": ("Xã, phường từ ngày 1/7/2025", "Communes from 1 July 2025"),
+    "lookup": ("Tra cứu địa chỉ cũ", "Look up an old address"),
+}
+
+#: the old-address lookup (lookup.py)
+LOOKUP_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "title": ("Tra cứu địa chỉ cũ", "Look up an old address"),
+    "intro": (
+        "Nhập một địa chỉ viết trước ngày 1/7/2025 (xã/phường, quận/huyện, tỉnh/thành phố, có"
+        " thể có số nhà, tên đường; có dấu hoặc không, viết tắt P., Q., H., TX., TP. đều được)"
+        " để biết đơn vị hành chính mới, mã và sự kiện sắp xếp.",
+        "Type an address written before 1 July 2025 (commune or ward, district, province;"
+        " a street may come first; accents and abbreviations such as P., Q., H., TX., TP. are"
+        " optional) to find the unit that holds it now, its code and the change.",
+    ),
+    "address": ("Địa chỉ", "Address"),
+    "button": ("Tra cứu", "Look up"),
+    "approximate": (
+        "Không khớp đúng tên: đây là cách đọc gần nhất, xin kiểm tra lại.",
+        "No name matched exactly: this is the closest reading, please check it.",
+    ),
+    "read_as": ("Đã đọc là", "Read as"),
+    "now": ("Từ ngày 1/7/2025", "From 1 July 2025"),
+    "change": ("Thay đổi", "Change"),
+    "unchanged": ("giữ nguyên", "unchanged"),
+    "renamed": ("đổi tên", "renamed"),
+    "merged": ("sáp nhập", "merged"),
+    "divided": ("chia tách", "divided"),
+    "replaced": ("thay bằng đơn vị mới", "replaced by a new unit"),
+    "unit": ("Đơn vị", "Unit"),
+    "code": ("Mã", "Code"),
+    "province": ("Tỉnh/thành phố", "Province"),
+    "event": ("Sự kiện", "Event"),
+    "event_link": ("xem", "see"),
+    "default": ("mặc định", "default"),
+    "divided_note": (
+        "Đơn vị cũ bị chia cho nhiều đơn vị mới; địa chỉ không cho biết thuộc phần nào, nên"
+        " đơn vị mặc định (theo dữ liệu tham chiếu) được ghi trước.",
+        "The old unit was divided among several new ones; the address does not tell which"
+        " part, so the default one (as the reference data give it) comes first.",
+    ),
+    "ambiguous": (
+        "Địa chỉ này có thể là nhiều đơn vị; hãy chọn một:",
+        "This address fits several units; choose one:",
+    ),
+    "incomplete": (
+        "Cần tên xã/phường để tra; các xã/phường của đơn vị này:",
+        "A commune or ward is needed; the communes of this unit:",
+    ),
+    "not_found": (
+        "Không tìm thấy đơn vị hành chính nào khớp với địa chỉ này.",
+        "No administrative unit matches this address.",
+    ),
+}
+
+#: YASGUI's own words in the query editor (query_ui.py), English as YASGUI writes them
+EDITOR_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "query_tab": ("Truy vấn", "Query"),
+    "settings": ("Cài đặt", "Settings"),
+    "open_settings": ("Mở cài đặt", "Open settings"),
+    "method": ("Phương thức gửi", "Request method"),
+    "accept": ("Định dạng nhận (Accept)", "Accept Headers"),
+    "arguments": ("Tham số", "Arguments"),
+    "header_arguments": ("Tham số trong tiêu đề", "Header Arguments"),
+    "default_graphs": ("Đồ thị mặc định", "Default Graphs"),
+    "named_graphs": ("Đồ thị có tên", "Named Graphs"),
+    "close_tab": ("Đóng thẻ", "Close tab"),
+    "add_tab": ("Thêm thẻ", "Add tab"),
+    "new_tab": ("Thêm thẻ mới", "Add a new tab"),
+    "share": ("Chia sẻ truy vấn", "Share query"),
+    "run": ("Chạy truy vấn", "Run query"),
+    "table": ("Bảng", "Table"),
+    "response": ("Kết quả gốc", "Response"),
+    "show_table": ("Xem dạng bảng", "Shows Table view"),
+    "show_response": ("Xem kết quả gốc", "Shows Response view"),
+    "simple": ("Xem gọn", "Simple view"),
+    "ellipse": ("Rút gọn giá trị", "Ellipse"),
+    "page_size": ("Số dòng mỗi trang:", "Page size:"),
+    "all": ("Tất cả", "All"),
+    "filter": ("Lọc kết quả", "Filter query results"),
+    "download": ("Tải kết quả về", "Download result"),
+    "download_all": ("Tải toàn bộ kết quả về", "Download Results"),
+    "empty": ("Không có kết quả", "No data available in table"),
+    "results": ("{1} kết quả trong {2} giây", "{1} results in {2} seconds"),
+    "result": ("{1} kết quả trong {2} giây", "{1} result in {2} seconds"),
+    "showing": ("Dòng {1} đến {2} trên {3}", "Showing {1} to {2} of {3} entries"),
+    "ascending": ("{1}: sắp xếp tăng dần", "{1}: activate to sort column ascending"),
+    "descending": ("{1}: sắp xếp giảm dần", "{1}: activate to sort column descending"),
+    "previous": ("Trang trước", "Previous"),
+    "next": ("Trang sau", "Next"),
+    "label_of": ("Tên", "Name"),
+}
+
+#: every table of interface words
+TABLES: Final = (WORDS, LIST_WORDS, UNIT_WORDS, LOOKUP_WORDS, EDITOR_WORDS)
 
 
 def choose(request: Request) -> str:

@@ -19,95 +19,6 @@ from publish.serve.render import local_path
 from publish.serve.text import Text
 
 PAGE_SIZE = 50
-#: the page's words, (Vietnamese, English)
-WORDS = {
-    "browse": ("Danh sách", "Browse"),
-    "agencies": ("Cơ quan", "Agencies"),
-    "units": ("Đơn vị hành chính", "Administrative units"),
-    "events": ("Sự kiện", "Events"),
-    "directives": ("Văn bản chỉ đạo", "Directives"),
-    "people": ("Nhân vật", "People"),
-    "figures": ("Số liệu", "Figures"),
-    "sources": ("Nguồn tin", "Sources"),
-    "posts": ("Chức vụ", "Posts"),
-    "concepts": ("Khái niệm", "Concepts"),
-    "statements": ("Nhận định", "Statements"),
-    "other": ("Khác", "Other"),
-    "intro_agencies": (
-        "Các cơ quan, tổ chức mà nguồn nêu, theo tỉnh, cấp và khối.",
-        "The agencies the sources name, by province, level and strand.",
-    ),
-    "intro_units": (
-        "Tỉnh, huyện, xã trước và sau đợt sắp xếp năm 2025, với mã của Tổng cục Thống kê.",
-        "Provinces, districts and communes before and after the 2025 reorganisation, with"
-        " their statistics office codes.",
-    ),
-    "intro_events": (
-        "Hợp nhất, thành lập, thí điểm, tạm dừng, sắp xếp đơn vị hành chính và hội nghị, theo"
-        " năm và loại.",
-        "Mergers, establishments, pilots, suspensions, reorganisations of units and meetings,"
-        " by year and kind.",
-    ),
-    "intro_directives": (
-        "Nghị quyết, kết luận, đề án, quyết định… theo cơ quan ban hành và loại văn bản.",
-        "Resolutions, conclusions, schemes, decisions… by issuing body and document type.",
-    ),
-    "intro_people": (
-        "Những người mà nguồn nêu tên, với chức vụ họ giữ.",
-        "The people the sources name, with the posts they held.",
-    ),
-    "intro_figures": (
-        "Số liệu về sắp xếp bộ máy, theo chỉ tiêu, địa bàn và cấp.",
-        "Figures on the reorganisation, by indicator, area and level.",
-    ),
-    "intro_sources": (
-        "Các bài báo và trang web mà dữ liệu dựa vào.",
-        "The articles and web pages the data rest on.",
-    ),
-    "province": ("Tỉnh, thành phố", "Province"),
-    "level": ("Cấp", "Level"),
-    "strand": ("Khối", "Strand"),
-    "type": ("Loại", "Type"),
-    "period": ("Thời kỳ", "Period"),
-    "kind": ("Loại sự kiện", "Kind of event"),
-    "status": ("Tình trạng", "Status"),
-    "issuer": ("Cơ quan ban hành", "Issued by"),
-    "year": ("Năm", "Year"),
-    "indicator": ("Chỉ tiêu", "Indicator"),
-    "unit": ("Đơn vị tính", "Unit"),
-    "publisher": ("Cơ quan xuất bản", "Publisher"),
-    "post": ("Chức vụ", "Post"),
-    "place": ("Địa bàn", "Area"),
-    "code": ("Mã", "Code"),
-    "date": ("Ngày", "Date"),
-    "end": ("Đến ngày", "Until"),
-    "value": ("Giá trị", "Value"),
-    "label": ("Tên", "Name"),
-    "any": ("Tất cả", "All"),
-    "contains": ("Tên có chứa", "Name contains"),
-    "sort": ("Sắp xếp theo", "Sort by"),
-    "sort_label": ("tên (A đến Z)", "name (A to Z)"),
-    "sort_-label": ("tên (Z đến A)", "name (Z to A)"),
-    "sort_date": ("ngày (cũ trước)", "date (oldest first)"),
-    "sort_-date": ("ngày (mới trước)", "date (newest first)"),
-    "sort_code": ("mã", "code"),
-    "sort_value": ("giá trị (nhỏ trước)", "value (smallest first)"),
-    "sort_-value": ("giá trị (lớn trước)", "value (largest first)"),
-    "apply": ("Lọc", "Filter"),
-    "clear_filters": ("Bỏ lọc", "Clear filters"),
-    "shown": ("Hiện", "Showing"),
-    "of": ("trên tổng số", "of"),
-    "items_word": ("mục", "items"),
-    "none": ("Không có mục nào khớp với bộ lọc.", "Nothing matches these filters."),
-    "previous": ("Trang trước", "Previous page"),
-    "next": ("Trang sau", "Next page"),
-    "page": ("Trang", "Page"),
-    "pages": ("Các trang", "Pages"),
-    "download_view": ("Tải danh sách này (mọi trang)", "Download this list (every page)"),
-    "until": ("Đến", "Until"),
-    "from": ("Từ", "From"),
-    "unchanged": ("Không có ngày thay đổi", "No dated change"),
-}
 
 
 @dataclass(frozen=True)
@@ -229,7 +140,7 @@ class Lists:
     ) -> tuple[View, list[dict[str, Any]]]:
         """The page of the list, and every row of the view (for the downloads)."""
         spec = LISTS.get(kind, TIMELINE)
-        words = i18n.table(WORDS, lang)
+        words = i18n.table(i18n.LIST_WORDS, lang)
         wanted = {f: self.value(f, k) for f, k in filters.items() if f in (*spec.facets, "place")}
         needle = " ".join(fold(q).lower().split())
         texts = self._folded.setdefault(lang, {})
@@ -339,7 +250,7 @@ def group(items: list[dict[str, Any]], lists: Lists, lang: str,
         return item.get("date", ""), item["facets"].get("kind", [""])[0]
 
     runs = Counter(key(i) for i in items)
-    words = i18n.table(WORDS, lang)
+    words = i18n.table(i18n.LIST_WORDS, lang)
     lines: list[dict[str, Any] | Group] = []
     for item in items:
         date, kind = key(item)

@@ -60,56 +60,6 @@ PROVINCE_SHORT_NAMES = {
 }
 TRAILING_COUNTRY = re.compile(r"[,\s]*(vi[eệ]t\s*nam|vn)[\s.]*$", re.IGNORECASE)
 CLOSE_ENOUGH = 0.85
-#: the page's words, (Vietnamese, English)
-WORDS = {
-    "title": ("Tra cứu địa chỉ cũ", "Look up an old address"),
-    "intro": (
-        "Nhập một địa chỉ viết trước ngày 1/7/2025 (xã/phường, quận/huyện, tỉnh/thành phố, có"
-        " thể có số nhà, tên đường; có dấu hoặc không, viết tắt P., Q., H., TX., TP. đều được)"
-        " để biết đơn vị hành chính mới, mã và sự kiện sắp xếp.",
-        "Type an address written before 1 July 2025 (commune or ward, district, province;"
-        " a street may come first; accents and abbreviations such as P., Q., H., TX., TP. are"
-        " optional) to find the unit that holds it now, its code and the change.",
-    ),
-    "address": ("Địa chỉ", "Address"),
-    "button": ("Tra cứu", "Look up"),
-    "approximate": (
-        "Không khớp đúng tên: đây là cách đọc gần nhất, xin kiểm tra lại.",
-        "No name matched exactly: this is the closest reading, please check it.",
-    ),
-    "read_as": ("Đã đọc là", "Read as"),
-    "now": ("Từ ngày 1/7/2025", "From 1 July 2025"),
-    "change": ("Thay đổi", "Change"),
-    "unchanged": ("giữ nguyên", "unchanged"),
-    "renamed": ("đổi tên", "renamed"),
-    "merged": ("sáp nhập", "merged"),
-    "divided": ("chia tách", "divided"),
-    "replaced": ("thay bằng đơn vị mới", "replaced by a new unit"),
-    "unit": ("Đơn vị", "Unit"),
-    "code": ("Mã", "Code"),
-    "province": ("Tỉnh/thành phố", "Province"),
-    "event": ("Sự kiện", "Event"),
-    "event_link": ("xem", "see"),
-    "default": ("mặc định", "default"),
-    "divided_note": (
-        "Đơn vị cũ bị chia cho nhiều đơn vị mới; địa chỉ không cho biết thuộc phần nào, nên"
-        " đơn vị mặc định (theo dữ liệu tham chiếu) được ghi trước.",
-        "The old unit was divided among several new ones; the address does not tell which"
-        " part, so the default one (as the reference data give it) comes first.",
-    ),
-    "ambiguous": (
-        "Địa chỉ này có thể là nhiều đơn vị; hãy chọn một:",
-        "This address fits several units; choose one:",
-    ),
-    "incomplete": (
-        "Cần tên xã/phường để tra; các xã/phường của đơn vị này:",
-        "A commune or ward is needed; the communes of this unit:",
-    ),
-    "not_found": (
-        "Không tìm thấy đơn vị hành chính nào khớp với địa chỉ này.",
-        "No administrative unit matches this address.",
-    ),
-}
 
 
 def key(text: str) -> str:
@@ -443,7 +393,6 @@ async def lookup(
     result = answer(gazetteer, q) if q.strip() else {"query": "", "status": "empty"}
     if wants_json(request.headers.get("accept"), request.query_params.get("format")):
         return JSONResponse(result)
-    index = i18n.LANGUAGES.index(i18n.choose(request))
-    words = {name: pair[index] for name, pair in WORDS.items()}
+    words = i18n.table(i18n.LOOKUP_WORDS, i18n.choose(request))
     html = render("lookup.html", request, state, result=result, q=q, w=words)
     return HTMLResponse(html)

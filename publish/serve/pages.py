@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from publish.serve import i18n
 from publish.serve.deps import StateDep
-from publish.serve.lists import TIMELINE, WORDS, Group, group, pager
+from publish.serve.lists import TIMELINE, Group, group, pager
 from publish.serve.negotiate import wants_json
 from publish.serve.render import local_path, render
 from publish.serve.search import PAGE_SIZE
@@ -25,7 +25,7 @@ GROUP_AT = 10
 async def home(request: Request, state: StateDep) -> HTMLResponse:
     """What the data is and where to begin: search, the lists, the timeline, the editor."""
     counts = (await state.lists()).counts()
-    words = i18n.table(WORDS, i18n.choose(request))
+    words = i18n.table(i18n.LIST_WORDS, i18n.choose(request))
     return HTMLResponse(
         render("home.html", request, state, counts=counts, w=words, questions=state.examples)
     )
@@ -67,7 +67,7 @@ async def search(
         return JSONResponse({"query": q, "kind": kind, "total": results.total,
                              "page": results.page, "pages": results.pages,
                              "kinds": dict(results.kinds), "results": items})  # fmt: skip
-    words = i18n.table(WORDS, lang)
+    words = i18n.table(i18n.LIST_WORDS, lang)
     return HTMLResponse(
         render(
             "search.html",
@@ -94,7 +94,7 @@ async def timeline(request: Request, state: StateDep, page: int = 1) -> HTMLResp
     lines = every if "kind" in filters else group(every, lists, lang, GROUP_AT)
     pages = max(1, -(-len(lines) // TIMELINE_PAGE))
     page = min(max(page, 1), pages)
-    words = i18n.table(WORDS, lang)
+    words = i18n.table(i18n.LIST_WORDS, lang)
     shown = [
         line if isinstance(line, Group) else lists.row(line, TIMELINE.columns, lang, words)
         for line in lines[(page - 1) * TIMELINE_PAGE : page * TIMELINE_PAGE]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from publish.serve import i18n
 from publish.serve.deps import State
 from publish.serve.render import local_path
 
@@ -23,33 +24,6 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 GEO = "http://www.opengis.net/ont/geosparql#"
 ADMS = "http://www.w3.org/ns/adms#"
 MAX_COMMUNES = 2000
-#: the page's words, (Vietnamese, English)
-WORDS = {
-    "unit": ("Đơn vị hành chính", "Administrative unit"),
-    "in_force": ("Hiệu lực", "In force"),
-    "until": ("đến hết", "until"),
-    "from": ("từ", "from"),
-    "continuing": ("trước và sau ngày 1/7/2025", "before and after 1 July 2025"),
-    "codes": ("Mã", "Codes"),
-    "parents": ("Thuộc", "Part of"),
-    "came_from": ("Hình thành từ", "Came from"),
-    "went_into": ("Chuyển thành", "Went into"),
-    "together": ("Cùng với", "Together with"),
-    "replaced": ("Các xã, phường, thị trấn trực thuộc chuyển thành", "Its communes went into"),
-    "its_former": ("từ", "from"),
-    "part": ("một phần", "part"),
-    "default": ("mặc định", "default"),
-    "renamed": ("Đổi tên", "Renamed"),
-    "ended": ("Chấm dứt", "Ended"),
-    "change": ("Sơ đồ thay đổi", "The change"),
-    "map_note": (
-        "Các điểm theo GeoNames (CC BY 4.0), vẽ trên lưới kinh/vĩ độ.",
-        "Points from GeoNames (CC BY 4.0), drawn on a latitude/longitude grid.",
-    ),
-    "before": ("Xã, phường trước ngày 1/7/2025", "Communes before 1 July 2025"),
-    "after": ("Xã, phường từ ngày 1/7/2025", "Communes from 1 July 2025"),
-    "lookup": ("Tra cứu địa chỉ cũ", "Look up an old address"),
-}
 
 
 @dataclass
@@ -183,8 +157,7 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
     summary = await state.rows(summary_query(iri))
     if not summary:
         return None
-    index = 0 if lang == "vi" else 1
-    page = UnitPage(iri, label, {k: v[index] for k, v in WORDS.items()})
+    page = UnitPage(iri, label, i18n.table(i18n.UNIT_WORDS, lang))
     codes: dict[str, dict[str, str]] = {}
     for row in summary:
         page.founded = page.founded or _value(row, "founded")
@@ -204,12 +177,14 @@ async def build(state: State, iri: str, label: str, lang: str) -> UnitPage | Non
     names = state.names()
     for row in names.add(await state.rows(related_query(iri)), lang, other="label"):
         role, other = _value(row, "role"), _value(row, "other")
+        # the line of an event itself ("ended") links it once, by its label
+        event = _value(row, "event") if _value(row, "event") != other else ""
         if (role, other) in seen:
             continue
         seen.add((role, other))
         linked = Linked(
             other, _value(row, "label") or other.rsplit("/", 1)[-1], _value(row, "code"),
-            _value(row, "date"), _value(row, "event"), "divided" in row, "default" in row,
+            _value(row, "date"), event, "divided" in row, "default" in row,
             _point(_value(row, "wkt")),
         )  # fmt: skip
         {"parent": page.parents, "from": page.came_from, "into": page.went_into,
