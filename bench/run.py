@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import math
 import os
@@ -33,6 +34,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -52,6 +54,9 @@ LOOKUP = """SELECT ?label WHERE { <https://w3id.org/bomay/id/agency/hai-phong/an
   <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""
 JSON_RESULTS = "application/sparql-results+json"
 ROWS50 = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 50"
+#: the same 50 rows' cost over HTTP without the engine's scan: GRAPH ?g reads the stored
+#: merge (the default graph) before the named graphs, 56 ms at 400K triples in-process
+ROWS50_MERGE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 50"
 #: an agency, a unit (district) and a province, as people open them
 PAGES = {
     "agency": "/id/agency/hai-phong/an-lao/van-phong-huyen",
@@ -169,10 +174,23 @@ def page_latencies(client: httpx.Client, url: str, reps: int, budget_s: float) -
 
 
 def http_asker(url: str, client: httpx.Client) -> object:
+    """Ask over HTTP with the standard library's client on one kept-alive connection:
+    httpx's own Python cost (0.4 ms a request, measured beside it) is not the server's."""
+    parts = urlsplit(url)
+    timeout = client.timeout.read
+    connection = http.client.HTTPConnection(str(parts.hostname), parts.port, timeout=timeout)
+
     def ask(query: str) -> None:
-        response = client.get(f"{url}/sparql", params={"query": query},
-                              headers={"Accept": JSON_RESULTS})  # fmt: skip
-        response.raise_for_status()
+        try:
+            connection.request("GET", "/sparql?" + urlencode({"query": query}),
+                               headers={"Accept": JSON_RESULTS})  # fmt: skip
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()  # a timeout or a closed connection: a new one next time
+            raise httpx.TransportError(repr(error)) from error
+        if response.status != 200:
+            raise httpx.HTTPError(f"{response.status} for {query[:60]!r}")
 
     return ask
 
@@ -269,6 +287,7 @@ def bench_size(size: int, args: argparse.Namespace, peer: bool) -> dict[str, obj
             row["bomay_latency"] = summary(latencies(ask, queries, args.reps, args.seconds * 3))
             row["bomay_lookup"] = summary(latencies(ask, {"l": LOOKUP}, 200, args.seconds))
             row["bomay_rows50"] = summary(latencies(ask, {"r": ROWS50}, 200, args.seconds))
+            row["bomay_rows50m"] = summary(latencies(ask, {"r": ROWS50_MERGE}, 200, args.seconds))
             row["pages"] = pages(client, url, args.seconds)
             largest = max(manifest["files"], key=lambda n: manifest["files"][n]["bytes"])
             t0 = time.perf_counter()
@@ -281,6 +300,7 @@ def bench_size(size: int, args: argparse.Namespace, peer: bool) -> dict[str, obj
     row["oxigraph_latency"] = summary(latencies(ask, queries, args.reps, args.seconds * 3))
     row["oxigraph_lookup"] = summary(latencies(ask, {"l": LOOKUP}, 200, args.seconds))
     row["oxigraph_rows50"] = summary(latencies(ask, {"r": ROWS50}, 200, args.seconds))
+    row["oxigraph_rows50m"] = summary(latencies(ask, {"r": ROWS50_MERGE}, 200, args.seconds))
     del store
     bare = [PYTHON, str(ROOT / "bench" / "bare_server.py"), str(release / "store")]
     with process_server(bare) as (url, _):
@@ -369,13 +389,15 @@ def print_serving(rows: list[dict[str, object]]) -> None:
     print(
         "| triples | bomay start s | bomay HTTP | pyoxigraph in-process | rdflib-endpoint "
         "| lookup: bomay HTTP | lookup: pyoxigraph | lookup: rdflib-endpoint "
-        "| 50 rows: bomay HTTP | 50 rows: pyoxigraph |"
+        "| 50 rows: bomay HTTP | 50 rows: pyoxigraph "
+        "| 50 rows of the merge: bomay HTTP | 50 rows of the merge: pyoxigraph |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         cells = " | ".join(_pair(row, k) for k in (
             "bomay_latency", "oxigraph_latency", "peer_latency",
             "bomay_lookup", "oxigraph_lookup", "peer_lookup", "bomay_rows50", "oxigraph_rows50",
+            "bomay_rows50m", "oxigraph_rows50m",
         ))  # fmt: skip
         print(f"| {row['triples']:,} | {row['start_s']:.2f} | {cells} |")
     print_pages(rows)
@@ -420,11 +442,13 @@ def print_targets(rows: list[dict[str, object]]) -> None:
         print(f"| {row['triples']:,} | {target} | {measured} | {'yes' if met else 'no'} |")
 
     for row in rows:
-        for name, http, local in (("lookup", "bomay_lookup", "oxigraph_lookup"),
-                                  ("50 rows", "bomay_rows50", "oxigraph_rows50")):  # fmt: skip
-            if http in row and local in row:
-                extra = (row[http][0] - row[local][0]) * 1000  # type: ignore[index]
-                line(row, f"{name}: HTTP median ≤ in-process + 1.5 ms", f"+{extra:.2f} ms",
+        for name, over_http, local in (("lookup", "bomay_lookup", "oxigraph_lookup"),
+                                       ("50 rows", "bomay_rows50", "oxigraph_rows50"),
+                                       ("50 rows of the merge", "bomay_rows50m",
+                                        "oxigraph_rows50m")):  # fmt: skip
+            if over_http in row and local in row:
+                extra = (row[over_http][0] - row[local][0]) * 1000  # type: ignore[index]
+                line(row, f"{name}: HTTP median ≤ in-process + 1.5 ms", f"{extra:+.2f} ms",
                      extra <= 1.5)  # fmt: skip
         for c in (8, 32):
             for key, goal in (("bare_tp", 0.9), ("peer_tp", 20.0)):

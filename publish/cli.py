@@ -6,30 +6,30 @@ import json
 import logging
 import os
 import sys
+from concurrent.futures import Future
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from publish.build.load import DataError
-from publish.build.release import STEPS, ReleaseWriteError, ValidationFailedError, build, check
-from publish.build.validate import Report
 from publish.integrity import verify
-from publish.rdf import serialize
 from publish.settings import Settings
 from publish.sources import SourceError, read_records
 from publish.store import NoReleaseError, open_release
 from publish.w3id import htaccess, is_local
 
-# The serving, curation and remote-store modules are imported by the commands that use
-# them: a curator's `bomay build` would otherwise import FastAPI and uvicorn (0.4 s of its
-# few seconds).
+# Each command imports the machinery it runs when it runs (ruff PLC0415 is off for this
+# file): `bomay serve` must not import the build (rdflib, pyshacl), and its query workers,
+# whose fork server preloads this module, must not import the web stack either.
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from publish.build.validate import Report
+
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 # emoji off: a message naming "file.ttl:100:" must not print 💯
 out = Console(soft_wrap=True, emoji=False)
@@ -81,6 +81,11 @@ def _settings(**options: object) -> Settings:
 
 def _run_steps(settings: Settings, action: str) -> object:
     """Run build or check with a progress bar over the pipeline steps."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from publish.build.load import DataError
+    from publish.build.release import STEPS, ReleaseWriteError, build, check
+
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=not err.is_terminal) as progress:
         task = progress.add_task(
@@ -117,6 +122,8 @@ def build_cmd(
     report_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
 ) -> None:
     """Validate ontology/, data/, shapes/, the quotes and sources/, and switch in a new release."""
+    from publish.build.release import ValidationFailedError
+
     settings = _settings(release_dir=release_dir, base_iri=base_iri)
     try:
         folder = _run_steps(settings, "build")
@@ -136,6 +143,8 @@ def validate_cmd(
     report_format: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.text,
 ) -> None:
     """Validate without writing a release."""
+    from publish.build.release import ValidationFailedError
+
     settings = _settings(base_iri=base_iri)
     try:
         _run_steps(settings, "validate")
@@ -176,6 +185,10 @@ def query(
 def _print_result(
     result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output: Output
 ) -> None:
+    import pyoxigraph as ox
+
+    from publish.rdf import serialize
+
     if isinstance(result, ox.QueryTriples):
         sys.stdout.write(serialize(result, ox.RdfFormat.TURTLE).decode())
         return
@@ -198,6 +211,8 @@ def _print_result(
 
 
 def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    import pyoxigraph as ox
+
     if isinstance(term, ox.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value
     return str(term.value) if not isinstance(term, ox.Triple) else str(term)
@@ -216,40 +231,62 @@ def serve(
     if "public_url" not in settings.model_fields_set:  # advertise where it really listens
         public = f"http://{settings.host}:{settings.port}/"
         settings = settings.model_copy(update={"public_url": public})
-    import uvicorn  # noqa: PLC0415 - see the note at the top
+    from publish.serve.workers import start_fork_server
 
-    from publish.serve.app import create_app  # noqa: PLC0415
-    from publish.serve.workers import start_fork_server  # noqa: PLC0415
+    start_fork_server()  # it imports what workers run, on another core
+    from publish.serve.verified import ReleaseCheck
 
-    start_fork_server()  # it imports the program while this process checks the release
-    _verified(settings)
+    folder = _release_folder(settings)
+    # the files are hashed while the web stack loads; those that queries do not read are
+    # checked after the server listens (publish/serve/verified.py)
+    check = ReleaseCheck(folder) if settings.verify_release else None
+    import uvicorn
+
+    from publish.serve.app import create_app
+
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(settings, check), host=settings.host, port=settings.port, log_level="warning"
+    ))  # fmt: skip
+    if check is not None:
+        _refuse_if_damaged(settings, folder, check.queried.result())
+
+        def stop_if_damaged(done: Future[list[str]]) -> None:
+            if done.result():  # the other files: the server has started
+                server.should_exit = True
+
+        check.rest.add_done_callback(stop_if_damaged)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    release = settings.current_release.resolve().name
-    err.print(f"serving {release} on http://{settings.host}:{settings.port}/sparql")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    err.print(f"serving {folder.name} on http://{settings.host}:{settings.port}/sparql")
+    server.run()
+    if check is not None:
+        _refuse_if_damaged(settings, folder, check.rest.result())
 
 
-def _verified(settings: Settings) -> Path:
-    """The current release's folder, once every checksum of it matches; else exit 2."""
+def _release_folder(settings: Settings) -> Path:
+    """The current release's folder; exit 2 if there is none."""
     try:
-        folder = open_release(settings).folder
+        return open_release(settings).folder
     except NoReleaseError as error:
         err.print(f"[bold red]error[/]: {error}")
         raise typer.Exit(2) from error
-    problems = verify(folder) if settings.verify_release else []
+
+
+def _refuse_if_damaged(settings: Settings, folder: Path, problems: list[str]) -> None:
+    """Exit 2 naming each file whose checksum does not match."""
     for problem in problems:
         err.print(f"[bold red]corrupt[/]: {folder / problem}", highlight=False)
     if problems:
         err.print(f"release {folder.name} is damaged: rebuild it (bomay build) or point "
                   f"{settings.current_release} back at a good release")  # fmt: skip
         raise typer.Exit(2)
-    return folder
 
 
 @app.command(name="verify")
 def verify_cmd(release_dir: ReleaseDir = None) -> None:
     """Check every file of the current release against its checksums."""
-    folder = _verified(_settings(release_dir=release_dir, verify_release=True))
+    settings = _settings(release_dir=release_dir)
+    folder = _release_folder(settings)
+    _refuse_if_damaged(settings, folder, verify(folder))
     err.print(f"[green]release {folder.name} is intact[/]")
 
 
@@ -269,10 +306,10 @@ def load_remote(
     if target is None:
         err.print("[bold red]error[/]: give --graph-store or set BOMAY_REMOTE_GRAPH_STORE")
         raise typer.Exit(2)
-    import httpx  # noqa: PLC0415 - only this command needs it: serve starts 0.1 s sooner
+    import httpx
 
-    from publish.remote_load import load_release  # noqa: PLC0415
-    from publish.remote_store import RemoteStoreError  # noqa: PLC0415
+    from publish.remote_load import load_release
+    from publish.remote_store import RemoteStoreError
 
     auth: httpx.Auth | None = None
     if settings.remote_user is not None and settings.remote_password is not None:
@@ -344,7 +381,7 @@ def source_add(
     ] = False,
 ) -> None:
     """Register a source: store its text under sources/ and write its record."""
-    from publish.curate import register  # noqa: PLC0415 - see the note at the top
+    from publish.curate import register
 
     settings = _settings()
     try:
@@ -379,9 +416,9 @@ def draft_cmd(
     release_dir: ReleaseDir = None,
 ) -> None:
     """Write candidate Turtle for a source to data/drafts/, for a curator to edit."""
-    from publish.curate import draft as drafting  # noqa: PLC0415 - see the note at the top
-    from publish.curate import register  # noqa: PLC0415
-    from publish.curate.reconcile import gazetteer, known  # noqa: PLC0415
+    from publish.curate import draft as drafting
+    from publish.curate import register
+    from publish.curate.reconcile import gazetteer, known
 
     settings = _settings(release_dir=release_dir)
     try:

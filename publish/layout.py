@@ -11,3 +11,4 @@ DATASET_QUADS = "bomay.nq.gz"  # every graph: what the next build compares with
 CHANGES = "changes.json"  # what changed since the previous release, in words
 CHANGES_ADDED = "changes-added.nq.gz"
 CHANGES_REMOVED = "changes-removed.nq.gz"
+COMMUNES_JSON = "crosswalk-2025.json"  # old units → units of 2025, which /lookup reads

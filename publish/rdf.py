@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
+
+if TYPE_CHECKING:  # only the build converts to rdflib: the server starts without it
+    import rdflib
 
 PREFIXES: dict[str, str] = {
     "bomay": "https://w3id.org/bomay/def#",
@@ -60,6 +63,8 @@ def sparql_prologue(base_vocab: str = PREFIXES["bomay"]) -> str:
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Identifier:
     """pyoxigraph term → rdflib term (pyshacl works on rdflib graphs)."""
+    import rdflib  # noqa: PLC0415 - see TYPE_CHECKING above
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):

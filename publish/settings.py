@@ -209,8 +209,10 @@ class Settings(BaseSettings):
         json_schema_extra=PUBLISHED,
     )
     max_queued_queries: int = Field(
-        8, ge=0, description="Queries waiting for a worker; further queries get 429 with "
-        "Retry-After", json_schema_extra=PUBLISHED,
+        8, ge=0, description="Places in the line of queries waiting for a worker, served "
+        "fewest-running client first. When it is full, a client's further query gets 429 "
+        "with Retry-After, or the place of a client holding more; a client's only query is "
+        "never refused for a full line", json_schema_extra=PUBLISHED,
     )  # fmt: skip
     max_queries_per_client: int = Field(
         2,
@@ -248,7 +250,9 @@ class Settings(BaseSettings):
         "and switches to it, without restart", json_schema_extra=PUBLISHED,
     )  # fmt: skip
     verify_release: bool = Field(
-        True, description="Check the release's checksums before serving it (refuse if damaged)"
+        True,
+        description="Check the release's checksums before serving from it: the store "
+        "before the first query, the other files before any other route (stop if damaged)",
     )
     isolate_query_workers: bool = Field(
         True, description="Run query workers in an empty network namespace (Linux), so "

@@ -60,7 +60,7 @@ def server_process(
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     raise ServerDidNotStartError(f"bomay serve did not start:\n{log.read()}")
-                time.sleep(0.1)
+                time.sleep(0.02)  # the start is measured by this wait (bench/run.py)
             yield url, process
         finally:
             stop(process)

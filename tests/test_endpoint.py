@@ -277,40 +277,6 @@ def test_runaway_query_is_stopped_while_others_are_served(server: str) -> None:
     assert httpx.get(f"{server}/health", timeout=30).json()["status"] == "ok"
 
 
-def test_too_many_queries_get_429(server: str) -> None:
-    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        running = [pool.submit(get, server, SLOW) for _ in range(6)]
-        # two workers and one place in the line: at most three are held, the rest refused
-        wait_until(lambda: sum(f.done() for f in running) >= 3, "three queries are refused")
-        refused = [f.result() for f in running if f.done()]
-        held = in_flight(server)
-        # while saturated, a page's queries wait in line or are refused like any other
-        page = httpx.get(f"{server}/id/agency/hai-phong/an-lao/van-phong-huyen.ttl", timeout=30)
-        health = httpx.get(f"{server}/health", timeout=30)
-        answers = [future.result() for future in running]
-    assert held >= 1  # the server holds queries while it refuses others
-    assert len(refused) >= 3 and {r.status_code for r in refused} == {429}
-    assert all(int(r.headers["retry-after"]) >= 1 for r in refused)
-    if page.status_code == 429:  # the line was full
-        assert int(page.headers["retry-after"]) >= 1, page.text
-    else:  # it got a place in line (a worker was being replaced), and then a worker
-        assert page.status_code == 200, page.text
-        triples = list(ox.parse(page.content, format=ox.RdfFormat.TURTLE))
-        assert any(getattr(t.object, "value", "") == "Văn phòng huyện An Lão" for t in triples)
-    assert health.status_code == 200 and health.json()["status"] in ("busy", "ok"), health.text
-    # the two running queries reach the time limit; the one in line may get a worker or not
-    assert sorted(a.status_code for a in answers)[:3] == [429, 429, 429]
-    assert [a.status_code for a in answers].count(503) >= 2
-    # the killed workers are replaced in the background: the service recovers (bounded wait)
-    states = [httpx.get(f"{server}/health", timeout=30).json()["status"]]
-    for _ in range(20):
-        if states[-1] == "ok":
-            break
-        time.sleep(0.5)
-        states.append(httpx.get(f"{server}/health", timeout=30).json()["status"])
-    assert states[-1] == "ok", states
-
-
 def test_read_only_data_unchanged(server: str, release: object) -> None:
     store = release.folder / "store"  # type: ignore[attr-defined]
 

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import changed_project, copy_release, project_env, settings_for
-from launch import server_process
+from launch import free_port, server_process
 from publish.build.release import _prune, build
 from publish.cli import app
 from publish.integrity import STORE_CHECKSUMS, verify
@@ -137,11 +137,37 @@ def test_a_damaged_file_is_found_by_verify_and_serve_refuses(
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    for command in (["verify"], ["serve", "--port", "9"]):
-        result = runner.invoke(app, command, env=env)
-        assert result.exit_code == 2
-        assert f"{victim}: checksum does not match" in result.output
-        assert "Traceback" not in result.output
+    result = runner.invoke(app, ["verify"], env=env)
+    assert result.exit_code == 2
+    assert f"{victim}: checksum does not match" in result.output
+    assert "Traceback" not in result.output
+    code, output, answers = _serve_damaged(env)
+    assert code == 2, output
+    assert f"{victim}: checksum does not match" in output and "Traceback" not in output
+    # the store is checked before the server listens; the dumps just after, and until
+    # then (and after) nothing is served from them
+    assert set(answers) <= {503}, answers
+
+
+def _serve_damaged(env: dict[str, str]) -> tuple[int, str, list[int]]:
+    """Serve a damaged release: the exit code, the output, and the status of each request
+    for a dump while the server ran (it must stop by itself)."""
+    port = free_port()
+    bomay = str(Path(sys.executable).with_name("bomay"))
+    process = subprocess.Popen(
+        [bomay, "serve", "--port", str(port)], env={**os.environ, **env},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    answers = []
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            dump = httpx.get(f"http://127.0.0.1:{port}/dumps/bomay.nt.gz", timeout=30)
+            answers.append(dump.status_code)
+        except httpx.TransportError:
+            time.sleep(0.05)  # not listening yet, or stopped: poll again
+    output, _ = process.communicate(timeout=30)
+    return process.returncode, output.decode(), answers
 
 
 def _children(pid: int) -> list[int]:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from publish.build.dumps import Dump
 from publish.build.units import Tables, Unit
+from publish.layout import COMMUNES_JSON
 
 COMMUNES = "crosswalk-2025.csv"
-COMMUNES_JSON = "crosswalk-2025.json"
 PROVINCES = "crosswalk-2025-provinces.csv"
 COMMUNE_COLUMNS = (
     "old_code", "old_name", "old_type", "old_district_code", "old_district_name",

@@ -23,14 +23,19 @@ from publish.serve.deps import StateDep
 from publish.serve.execute import Answer, Job
 from publish.serve.fairness import ClientBusyError, QueriesPerClient
 from publish.serve.i18n import RememberLanguage
+from publish.serve.line import PoolBusyError
 from publish.serve.metrics import Metrics
 from publish.serve.ratelimit import QueryBudget
 from publish.serve.switch import ReleaseWatcher, serve_current
-from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
+from publish.serve.verified import AfterCheck, ReleaseCheck
+from publish.serve.workers import QueryTimeoutError, WorkerLostError
 from publish.settings import Settings
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, check: ReleaseCheck | None = None) -> FastAPI:
+    """The service; ``check``: the serve command's check of the release's files, which
+    routes other than the queries' wait for (``verified``)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.bomay, lock = await serve_current(settings, Metrics())
@@ -48,6 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
             await app.state.bomay.pool.close()
 
     app = FastAPI(title="bomay", version=__version__, lifespan=lifespan, docs_url="/api")
+    app.add_middleware(AfterCheck, check=check)
     app.add_middleware(QueriesPerClient, per_client=settings.max_queries_per_client)
     # added first, so CORS wraps it: a browser can read the 429 too
     app.add_middleware(

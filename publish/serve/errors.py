@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from publish.serve.checks import QueryRefusedError
 from publish.serve.fairness import ClientBusyError
+from publish.serve.line import PoolBusyError
 from publish.serve.negotiate import NotAcceptableError
 from publish.serve.render import render
-from publish.serve.workers import PoolBusyError, QueryTimeoutError, WorkerLostError
+from publish.serve.workers import QueryTimeoutError, WorkerLostError
 
 log = logging.getLogger("bomay.errors")
 RETRY = {"Retry-After": "1"}

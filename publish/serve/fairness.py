@@ -7,7 +7,8 @@ fills with everybody else's cheap queries and they get 429. So each client addre
 at most ``max_queries_per_client`` queries running or waiting at once; beyond that it gets
 429 with ``Retry-After`` at once, and the other clients keep their share of the workers.
 
-The middleware only notes which client a request comes from (keyed on the address as
+The middleware notes which client a request comes from (with or without a cap: the
+pool's waiting line is fair between clients, ``line``) (keyed on the address as
 uvicorn reports it, like the query-time budget: see ``ratelimit`` for proxies). Every handler
 runs its queries through ``run_query``, which claims a slot of the client first, then charges
 the time the query held its worker to the client's budget; so every page that queries is
@@ -42,7 +43,7 @@ class QueriesPerClient:
         self.in_flight: Counter[str] = Counter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self.per_client <= 0:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         token = _CLIENT.set((self, client_key(scope)))
@@ -53,6 +54,9 @@ class QueriesPerClient:
 
     @contextlib.contextmanager
     def slot(self, key: str) -> Iterator[None]:
+        if self.per_client <= 0:  # no cap: the client is still known, for the fair line
+            yield
+            return
         if self.in_flight[key] >= self.per_client:
             raise ClientBusyError(
                 f"your address already has {self.per_client} queries running or waiting: "
@@ -72,27 +76,28 @@ _CLIENT: ContextVar[tuple[QueriesPerClient, str] | None] = ContextVar("bomay_cli
 
 
 @contextlib.contextmanager
-def query_slot() -> Iterator[None]:
+def query_slot() -> Iterator[str]:
     """Hold one of the current client's query slots (raise ``ClientBusyError`` if none is
-    free); outside a request (the server's own start-up queries) there is no cap."""
+    free), and give its address; outside a request (the server's own start-up queries)
+    there is no cap, and the client is ""."""
     current = _CLIENT.get()
     if current is None:
-        yield
+        yield ""
         return
     cap, key = current
     with cap.slot(key):
-        yield
+        yield key
 
 
 async def run_query(pool: QueryPool, job: Job, timeout_s: float) -> Answer | Failure:
     """Run ``job`` for the client being answered: one of its slots first (its 429 must not
     touch the pool), then the worker time the query used charged to its budget, or the time
     limit for a query stopped at it, or the time it held a worker that died or was left."""
-    with query_slot():
+    with query_slot() as client:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            outcome = await pool.run(job, timeout_s)
+            outcome = await pool.run(job, timeout_s, client)
         except QueryTimeoutError:
             charge(timeout_s)
             raise

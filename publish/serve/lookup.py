@@ -25,8 +25,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from publish.build.crosswalk import COMMUNES_JSON
 from publish.iris import fold
+from publish.layout import COMMUNES_JSON
 from publish.serve import i18n
 from publish.serve.deps import StateDep
 from publish.serve.negotiate import wants_json

@@ -4,7 +4,8 @@ pyoxigraph cannot cancel a running query, so the only way to honour a time limit
 each query in a process that we may kill. Each worker opens the release's store read-only
 once and answers jobs over a socket pair; a worker that overruns is killed and replaced, and the
 client gets 503. At most ``query_workers`` queries run at once and ``max_queued_queries``
-wait; beyond that the pool refuses at once so the caller can answer 429.
+wait, in a line that is fair between client addresses (``line``); beyond that the pool
+refuses at once so the caller can answer 429.
 
 Workers share the host's cores, and a few runaway queries would otherwise take as much CPU
 as all the cheap ones together. So a query still running after ``demote_after_s`` has its
@@ -41,6 +42,7 @@ from typing import Any, TypeVar
 
 from publish.serve.execute import Answer, Failure, Job, run
 from publish.serve.isolation import cut_network
+from publish.serve.line import FairLine, Place, PoolBusyError
 from publish.settings import Settings
 from publish.store import StoreSpec, open_store
 
@@ -83,13 +85,6 @@ def _demote(pid: int | None) -> None:
             os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
         else:  # pragma: no cover - not Linux
             os.setpriority(os.PRIO_PROCESS, pid, 19)
-
-
-class PoolBusyError(Exception):
-    """Every worker is busy and the waiting line is full."""
-
-    def __init__(self, message: str = "too many queries at once: try again shortly") -> None:
-        super().__init__(message)
 
 
 class QueryTimeoutError(Exception):
@@ -249,29 +244,36 @@ class Worker:
     async def ask(self, job: Job, timeout_s: float, demote_after_s: float) -> Answer | Failure:
         if self._reader is None or self._writer is None:
             raise RuntimeError("ask() before ready()")
+        # the answer is read in the caller's task, under one deadline, and the demotion is a
+        # timer: no task and no wait of its own per query (they cost the event loop more
+        # than the rest of the hop)
+        loop = asyncio.get_running_loop()
+        demotion = (
+            loop.call_later(demote_after_s, self._demote) if demote_after_s < timeout_s else None
+        )
         try:
             self._writer.write(_job_frame(job))
             await self._writer.drain()
-            answer = asyncio.ensure_future(_read(self._reader))
-            try:
-                done, _ = await asyncio.wait({answer}, timeout=min(demote_after_s, timeout_s))
-                if not done and demote_after_s < timeout_s:
-                    if self.process.is_alive():  # else its pid may be another's by now
-                        _demote(self.process.pid)
-                    self.demoted = True
-                    done, _ = await asyncio.wait({answer}, timeout=timeout_s - demote_after_s)
-                if not done:
-                    raise QueryTimeoutError(
-                        f"the query ran longer than {timeout_s:g} s and was stopped"
-                    )
-                result = _outcome(*answer.result())
-            finally:
-                answer.cancel()
+            async with asyncio.timeout(timeout_s):
+                result = _outcome(*await _read(self._reader))
+        except TimeoutError as error:  # before OSError, of which it is a subclass
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout_s:g} s and was stopped"
+            ) from error
         except (asyncio.IncompleteReadError, OSError) as error:
             raise WorkerLostError(
                 "the query stopped its worker process; it was replaced"
             ) from error
+        finally:
+            if demotion is not None:
+                demotion.cancel()
         return result
+
+    def _demote(self) -> None:
+        """The query has run ``demote_after_s``: to the idle CPU class (see the module)."""
+        if self.process.is_alive():  # else its pid may be another's by now
+            _demote(self.process.pid)
+        self.demoted = True
 
     def hang_up(self) -> None:
         """Close the server's end (on the event loop, which owns the stream)."""
@@ -305,9 +307,8 @@ class QueryPool:
         self._demote_after_s = demote_after_s
         self.isolated = False
         self._size = workers
-        self._max_waiting = max_waiting
-        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
-        self._waiting = 0
+        self._idle: list[Worker] = []  # never while a query waits: see _release
+        self._line: FairLine[Worker] = FairLine(max_waiting)
         self._running = 0  # calls of run() not yet returned, waiting ones included
         self._replacing: set[asyncio.Task[None]] = set()
         self._closed = asyncio.Event()
@@ -321,7 +322,7 @@ class QueryPool:
         as a replacement: isolated, or stopped and tried again)."""
         first = await self._spawn()
         self.isolated = first.isolated
-        self._idle.put_nowait(first)
+        self._release(first)
         for _ in range(self._size - 1):
             self._background(self._add())
 
@@ -332,7 +333,7 @@ class QueryPool:
         self._closed.set()  # replacements still retrying give up
         for task in list(self._replacing):
             await task
-        idle = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
+        idle, self._idle = self._idle, []
         await asyncio.gather(*(self._stop(worker) for worker in idle))
         self._threads.shutdown(wait=False)
 
@@ -343,38 +344,60 @@ class QueryPool:
         while self._running and loop.time() < deadline:
             await asyncio.sleep(0.05)
 
-    async def run(self, job: Job, timeout_s: float) -> Answer | Failure:
-        """Answer ``job`` in a worker (callers that serve a client go through
-        ``fairness.run_query``, which holds the client's slot and charges its budget)."""
+    async def run(self, job: Job, timeout_s: float, client: str = "") -> Answer | Failure:
+        """Answer ``job`` in a worker, for ``client`` (its address: the line is fair between
+        clients; callers that serve a client go through ``fairness.run_query``, which holds
+        the client's slot and charges its budget)."""
         self._running += 1
         try:
-            return await self._run(job, timeout_s)
+            with self._line.held(client):
+                return await self._run(job, timeout_s, client)
         finally:
             self._running -= 1
 
-    async def _run(self, job: Job, timeout_s: float) -> Answer | Failure:
-        if self._idle.empty() and self._waiting >= self._max_waiting:
-            raise PoolBusyError
-        self._waiting += 1
-        try:
-            # a bounded wait: if workers cannot be replaced, callers get 429, never a hang
-            worker = await asyncio.wait_for(self._idle.get(), timeout_s)
-        except TimeoutError as error:
-            raise PoolBusyError from error
-        finally:
-            self._waiting -= 1
-        try:
-            answer = await worker.ask(job, timeout_s, self._demote_after_s)
-        except BaseException:
-            # a timeout, a dead worker or a cancelled request: the worker's state is unknown,
-            # so stop it and answer at once
-            self._retire(worker)
-            raise
+    async def _run(self, job: Job, timeout_s: float, client: str) -> Answer | Failure:
+        worker = await self._worker_for(client, timeout_s)
+        with self._line.running_for(client):
+            try:
+                answer = await worker.ask(job, timeout_s, self._demote_after_s)
+            except BaseException:
+                # a timeout, a dead worker or a cancelled request: the worker's state is
+                # unknown, so stop it and answer at once
+                self._retire(worker)
+                raise
         if worker.demoted:
             self._retire(worker)
         else:
-            self._idle.put_nowait(worker)
+            self._release(worker)
         return answer
+
+    async def _worker_for(self, client: str, timeout_s: float) -> Worker:
+        """An idle worker, or one handed over in line (``PoolBusyError`` when the line is
+        full, gives this place to a lighter client, or the wait passes ``timeout_s``: if
+        workers cannot be replaced, callers get 429, never a hang)."""
+        if self._idle:
+            self._line.running[client] += 1  # given back by _run's running_for
+            return self._idle.pop()
+        place = self._line.join(client)
+        try:
+            done, _ = await asyncio.wait({place.future}, timeout=timeout_s)
+        except BaseException:  # the client hung up while its query waited
+            self._leave(place)
+            raise
+        if not done:
+            self._leave(place)
+            raise PoolBusyError
+        return place.future.result()  # PoolBusyError if another client took the place
+
+    def _leave(self, place: Place[Worker]) -> None:
+        handed = self._line.leave(place)
+        if handed is not None:
+            self._release(handed)
+
+    def _release(self, worker: Worker) -> None:
+        """A worker is free: to the next query in line, else idle."""
+        if not self._line.hand(worker):
+            self._idle.append(worker)
 
     def _retire(self, worker: Worker) -> None:
         """Kill a worker now; reaping it and starting its replacement happen in the
@@ -415,7 +438,7 @@ class QueryPool:
                 if self._config.isolate and not worker.isolated:
                     await self._stop(worker)
                     raise RuntimeError("the new worker could not be cut off the network")
-                self._idle.put_nowait(worker)
+                self._release(worker)
                 return
             except Exception:  # a missing store, no memory: keep trying, but say so
                 attempt += 1
