@@ -245,7 +245,8 @@ def serve(
     from publish.serve.app import create_app
 
     server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, check), host=settings.host, port=settings.port, log_level="warning"
+        create_app(settings, check), host=settings.host, port=settings.port, log_level="warning",
+        limit_concurrency=settings.max_connections,
     ))  # fmt: skip
     if check is not None:
         _refuse_if_damaged(settings, folder, check.queried.result())

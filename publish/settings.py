@@ -208,6 +208,13 @@ class Settings(BaseSettings):
         "(8 times 2 GiB = 16 GiB on a 24 GiB host)",
         json_schema_extra=PUBLISHED,
     )
+    max_connections: int = Field(
+        1024, ge=2, description="Open connections at which the server takes no more work: a "
+        "request that arrives while this many are open, its own included, gets 503 at once. "
+        "It bounds how many clients wait with their one query in the line (an address's "
+        "only query is never refused for a full line)",
+        json_schema_extra=PUBLISHED,
+    )  # fmt: skip
     max_queued_queries: int = Field(
         8, ge=0, description="Places in the line of queries waiting for a worker, served "
         "fewest-running client first. When it is full, a client's further query gets 429 "

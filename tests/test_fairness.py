@@ -199,3 +199,27 @@ def test_a_full_line_sheds_the_heaviest_and_refuses_only_further_queries() -> No
     shed, waiting = asyncio.run(scenario())
     assert isinstance(shed, PoolBusyError) and str(shed) == SHED
     assert waiting == 2
+
+
+def test_connections_past_the_cap_get_503_at_once(release: Release, settings: Settings) -> None:
+    """Each address's only query may wait past the line's length, so what bounds the
+    waiting is the server's cap on connections: past it a request is refused at once."""
+    env = {"BOMAY_RELEASE_DIR": str(settings.release_dir), "BOMAY_MAX_CONNECTIONS": "3"}
+    with running_server(env) as url:
+        parts = urlsplit(url)
+        held = [http.client.HTTPConnection(parts.hostname or "", parts.port) for _ in range(2)]
+        try:
+            # uvicorn counts the request's own connection: with a cap of 3 it serves two
+            for connection in held:  # two kept-alive connections: the server holds both
+                connection.request("GET", "/health")
+                assert connection.getresponse().read()
+            refused = httpx.get(f"{url}/health", timeout=10)
+            assert refused.status_code == 503
+            held[0].close()
+            wait_until(
+                lambda: httpx.get(f"{url}/health", timeout=10).status_code == 200,
+                "a freed connection lets the next request in",
+            )
+        finally:
+            for connection in held:
+                connection.close()

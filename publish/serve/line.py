@@ -15,8 +15,9 @@ what each client address holds (queries running or waiting in the pool):
   time limit). Only a further query of a client gets 429.
 
 So the line's length bounds what clients queue beyond one query each; how many clients
-wait with one is bounded by the connections the server accepts, and each pays its wait
-from its query-time budget like any query.
+wait with one is bounded by the connections the server accepts (``max_connections``,
+uvicorn's ``limit_concurrency``), and each pays its wait from its query-time budget like
+any query.
 """
 
 from __future__ import annotations
