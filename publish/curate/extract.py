@@ -14,7 +14,6 @@ date gets none. Every mention keeps ``start``/``end``, offsets into the text as 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -1381,9 +1380,3 @@ def extract(text: str, gazetteer: frozenset[str] = frozenset()) -> Extraction:
         keep(changes(text, found_dates, gazetteer)),
         keep(figures(text, found_dates)),
     )
-
-
-def iter_mentions(extraction: Extraction) -> Iterator[tuple[str, object]]:
-    for kind in ("dates", "directives", "agencies", "places", "people", "changes", "figures"):
-        for mention in getattr(extraction, kind):
-            yield kind, mention

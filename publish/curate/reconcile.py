@@ -14,8 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from publish.build.reference import COUNTRY, read_tables, unit_paths
 from publish.build.units import TYPES, Tables
 from publish.iris import fold
@@ -202,7 +200,3 @@ def gazetteer(settings: Settings) -> frozenset[str]:
             if unit.level <= 2:
                 names.update({unit.short.lower(), unit.name.lower()})
     return frozenset(names)
-
-
-def as_term(path: str, settings: Settings) -> ox.NamedNode:
-    return ox.NamedNode(f"{settings.base_iri}id/{path}")
