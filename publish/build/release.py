@@ -300,11 +300,14 @@ def _write(
     prefixes = {**PREFIXES, "bomay": iris.vocab, "id": iris.resource(""), "graph": iris.graph("")}
     dataset, rights_graph = ox.NamedNode(iris.dataset), ox.NamedNode(iris.graph("rights"))
     licence = [q for q in checked.quads if q.graph_name == rights_graph and q.subject == dataset]
-    members = [BuildCache(settings).member(u) for u in sorted(checked.units, key=lambda u: u.name)]
+    cache = BuildCache(settings)
+    members = [cache.member(u) for u in sorted(checked.units, key=lambda u: u.name)]
     dumps = write_dataset_dumps(
         checked.quads, members, folder, prefixes,
         lambda g: iris.is_inference(str(getattr(g, "value", ""))), licence,
+        lambda run, make: cache.run(checked.key, run, make),
     )  # fmt: skip
+    cache.keep_only_runs()
     content = _content_key(settings, sha256(folder / DATASET_QUADS))
     if previous is not None and _manifest(previous.folder).get("content") == content:
         return previous.id
