@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -233,6 +234,19 @@ def _reference(
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
     """Build and switch in a release; return its folder (the current one when nothing
     changed since it was built)."""
+    collecting = gc.isenabled()
+    # The data of a build live through it (300,000 quads, the browse index), hold no cycles,
+    # and die with it; each full collection walked them all again (0.8 to 1.3 s of a 9 s
+    # build after a change). Cycles made during the build are collected once it is done.
+    gc.disable()
+    try:
+        return _build(settings, step)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(settings: Settings, step: Step) -> Path:
     started = settings.now()
     previous = previous_release(settings.current_release)
     checked = check(settings, step)
