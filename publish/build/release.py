@@ -141,10 +141,10 @@ def check(settings: Settings, step: Step = lambda _: None) -> Checked:
     loaded = load(settings, parse=parse)
     units.append(generated("sources", _sources(loaded, settings)))
     step("reference")
-    reference, made = _reference(settings, loaded, cache, key)
+    reference, made, subjects = _reference(settings, loaded, cache, key)
     for unit in made:
         where = f"(generated into {unit.name})"
-        for subject in {q.subject.value for q in unit.quads if isinstance(q.subject, ox.NamedNode)}:
+        for subject in subjects[unit.name]:
             loaded.files_by_subject[subject].add(where)
     units += made
     loaded.quads = [q for u in units for q in u.quads]
@@ -185,11 +185,12 @@ def _sources(loaded: Loaded, settings: Settings) -> list[ox.Quad]:
 
 def _reference(
     settings: Settings, loaded: Loaded, cache: BuildCache, key: str
-) -> tuple[Reference, list[Unit]]:
-    """The reference graphs (one unit each) and what the catalogue says of them: read back
-    from the build cache when their inputs are those of a build that made them (bomay's
-    code and settings, the pinned packages, and what they take from the data files:
-    ``reference.data_inputs``), else generated, canonicalised and kept there."""
+) -> tuple[Reference, list[Unit], dict[str, list[str]]]:
+    """The reference graphs (one unit each), what the catalogue says of them, and the IRIs
+    each unit describes: read back from the build cache when their inputs are those of a
+    build that made them (bomay's code and settings, the pinned packages, and what they take
+    from the data files: ``reference.data_inputs``), else generated, canonicalised and kept
+    there. (The subjects are kept too: reading them off 250,000 quads took 0.5 s.)"""
     structures = read_tables(settings)
     inputs = data_inputs(structures, loaded.quads, settings, loaded.files_by_subject)
     folder = cache.made("reference", digest(f"{key}\0{inputs}".encode()))
@@ -204,7 +205,7 @@ def _reference(
                 geonames_left_out=record["geonames_left_out"],
                 crosswalk_files=folder,
             )
-            return reference, units
+            return reference, units, record["subjects"]
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not made yet, or damaged: make it again
     reference = generate(structures, loaded.quads, settings, loaded.files_by_subject)
@@ -212,8 +213,13 @@ def _reference(
     for quad in reference.quads:
         by_graph.setdefault(str(quad.graph_name), []).append(quad)
     units = [generated(graph, quads) for graph, quads in sorted(by_graph.items())]
+    subjects = {
+        u.name: sorted({q.subject.value for q in u.quads if isinstance(q.subject, ox.NamedNode)})
+        for u in units
+    }
     record = {
         "units": [[u.name, u.sha] for u in units],
+        "subjects": subjects,
         "packages": [dataclasses.asdict(p) for p in reference.packages],
         "wikidata_left_out": reference.wikidata_left_out,
         "geonames_left_out": reference.geonames_left_out,
@@ -227,8 +233,8 @@ def _reference(
             cache.write(f"{unit.sha}.nq", unit.text)
         (folder / REFERENCE_RECORD).write_text(json.dumps(record), encoding="utf-8")
     except OSError:
-        return reference, units
-    return dataclasses.replace(reference, crosswalk_files=folder), units
+        return reference, units, subjects
+    return dataclasses.replace(reference, crosswalk_files=folder), units, subjects
 
 
 def build(settings: Settings, step: Step = lambda _: None) -> Path:
