@@ -282,15 +282,18 @@ class BuildCache:
             return {}
         return state
 
-    def delta(self, key: str, units: Sequence[Unit]) -> Delta | None:
-        """The change since the last good build of the same key; None: validate it all."""
+    def delta(
+        self, key: str, units: Sequence[Unit], among: Callable[[str], bool] = lambda _: True
+    ) -> Delta | None:
+        """The change since the last good build of the same key, in the units whose names
+        are ``among`` those given (all by default); None: validate it all."""
         state = self.state()
         if state.get("key") != key or not isinstance(state.get("units"), dict):
             return None
         before: dict[str, str] = state["units"]  # type: ignore[assignment]
         now = {u.name: u for u in units}
         delta = Delta(str(state.get("release", "")))
-        for name in sorted(set(before) | set(now)):
+        for name in sorted(n for n in set(before) | set(now) if among(n)):
             old, new = before.get(name), now.get(name)
             if new is not None and old == new.sha:
                 continue

@@ -35,7 +35,7 @@ from publish.build.browse import (
 )
 from publish.build.cache import BuildCache, Delta, Unit, copy_store, digest, generated, inputs_key
 from publish.build.changes import Previous, previous_release, write_changes
-from publish.build.derive import derive, rule_files
+from publish.build.derive import derive, reads_own_output, rule_files
 from publish.build.describe import PREFIXES as DESCRIPTION_PREFIXES
 from publish.build.describe import Context, FileFacts, Provenance, Rule, describe
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
@@ -66,6 +66,7 @@ from publish.settings import CANONICAL_BASE, Settings
 from publish.sources import SourceError, read_records
 from publish.store import STORE_LAYOUT
 
+DERIVED = "derived"  # the unit of the derived facts
 REFERENCE_RECORD = "reference.json"  # in the build cache: what _reference made
 SUBCLASS_OF = ox.NamedNode(f"{PREFIXES['rdfs']}subClassOf")
 STEPS = ("parse", "reference", "derive", "validate", "dumps", "store", "describe", "switch")
@@ -171,10 +172,15 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
         store = with_merge(ox.Store(), loaded.quads)
     refuse_duplicates(store, loaded, iris)
     step("derive")
-    units.append(generated("derived", derive(store, settings)))
+    removed = base is not None and reads_own_output(store, settings)
+    if removed:  # the rules must not see the last build's derived facts: they leave first
+        _apply(cache.delta(key, units, lambda name: name == DERIVED), store)
+    units.append(generated(DERIVED, derive(store, settings)))
     units.append(generated("rights", licence(settings)))
-    if base is not None:
-        Delta(added=[*units[-2].quads, *units[-1].quads]).apply(store)
+    if base is not None:  # the new licence, and the derived facts that changed, if any
+        changed = cache.delta(key, units, lambda name: name == DERIVED)
+        _apply(Delta(added=units[-2].quads) if removed else changed, store)
+        Delta(added=units[-1].quads).apply(store)
     else:
         store = with_merge(store, [*units[-2].quads, *units[-1].quads])
     step("validate")
@@ -188,13 +194,21 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
     return Checked(loaded, report, reference, key, units, store, delta, copied=base is not None)
 
 
+def _apply(delta: Delta | None, store: ox.Store) -> None:
+    if delta is None:  # pragma: no cover - the cache lost a unit while this build ran
+        raise DataError("the build cache changed during the build: build again")
+    delta.apply(store)
+
+
 def _copied(
     base: Path, path: Path, cache: BuildCache, key: str, units: list[Unit], iris: Iris
 ) -> ox.Store | None:
-    """A copy of ``base``'s store at ``path`` holding ``units`` and their merge, with no
-    derived facts, licence or description yet (as a full build's store at this step); None
-    when a unit of the last good build is missing from the cache."""
-    delta = cache.delta(key, units)  # its derived and rights units count as removed: remade
+    """A copy of ``base``'s store at ``path`` holding ``units`` and their merge, and no
+    description or licence (which the rules could read); None when a unit of the last good
+    build is missing from the cache. The last build's 28,000 derived facts stay, unless a
+    rule may read what they state (``derive.reads_own_output``): after derive, only what
+    changed in them is applied."""
+    delta = cache.delta(key, units, lambda name: name != DERIVED)  # the licence leaves
     if delta is None:
         return None
     copy_store(base / "store", path)

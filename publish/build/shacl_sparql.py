@@ -23,6 +23,7 @@ everything.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -168,6 +169,52 @@ def run(
     if not conforms:
         report.set((report_node, SH.conforms, rdflib.Literal(False)))  # type: ignore[arg-type]
     return conforms
+
+
+#: algebra a SPARQL check may hold and still be known to read only the triples its focus
+#: node is in (``_adjacent``); anything else (paths, groups, GRAPH, SERVICE…) is unknown
+_ADJACENT_OK = {
+    "SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet", "Join",
+    "LeftJoin", "Union", "Minus", "Filter", "Extend", "values", "BGP", "TriplesBlock",
+    "GroupGraphPatternSub", "GroupOrUnionGraphPattern", "Builtin_EXISTS", "Builtin_NOTEXISTS",
+}  # fmt: skip
+
+
+def _adjacent(query: str) -> int | None:
+    """1 when every triple pattern of ``query`` (its targets, its constraint, the patterns of
+    its filters) has ``?this`` in it, and every sub-select keeps ``?this``: its results for a
+    node then depend only on the triples that node is in, and a change marks every node of a
+    changed triple (``cache.Delta.mark``). None (unknown reach) for anything else."""
+    from rdflib.paths import Path  # noqa: PLC0415 - with the parser, only here
+    from rdflib.plugins.sparql import prepareQuery  # noqa: PLC0415
+    from rdflib.plugins.sparql.parserutils import CompValue  # noqa: PLC0415
+
+    this = rdflib.Variable("this")
+
+    def anchored(terms: list[object]) -> bool:
+        return this in terms and not any(isinstance(t, Path | list | tuple) for t in terms)
+
+    def known(node: object) -> bool:
+        if isinstance(node, CompValue):
+            if node.name.startswith(("Builtin_", "Function", "Conditional", "Relational",
+                                     "Additive", "Multiplicative", "Unary")):  # fmt: skip
+                pass  # an expression: only its EXISTS patterns read the graph
+            elif node.name not in _ADJACENT_OK:
+                return False
+            if node.name == "Project" and this not in (node.get("PV") or ()):
+                return False
+            triples = node.get("triples") if node.name in ("BGP", "TriplesBlock") else None
+            if triples is not None and not all(anchored(list(t)) for t in triples):
+                return False
+            return all(known(v) for v in node.values())
+        if isinstance(node, list | tuple):
+            return all(known(v) for v in node)
+        return not isinstance(node, Path)
+
+    try:
+        return 1 if known(prepareQuery(query).algebra) else None
+    except Exception:  # a query rdflib cannot read: its reach stays unknown
+        return None
 
 
 def deep(shapes: rdflib.Graph) -> frozenset[str]:
@@ -503,7 +550,7 @@ class _Compiler:
     ) -> Check:
         self.check_known(constraint)
         messages = _sorted(self.g.objects(constraint, SH.message)) or self.messages(shape)
-        return Check(
+        check = Check(
             shape=shape,
             component=SH.SPARQLConstraintComponent,
             focus=focus,
@@ -513,6 +560,7 @@ class _Compiler:
             constraint=constraint,
             reach=None,
         )
+        return dataclasses.replace(check, reach=_adjacent(check.query()))
 
     # ------------------------------------------------------------------ value tests
 
