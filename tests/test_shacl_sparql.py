@@ -9,6 +9,7 @@ from rdflib.namespace import RDF
 
 from publish.build import shacl_sparql
 from publish.build.cache import Delta
+from publish.build.shacl_sparql import _adjacent
 from publish.build.validate import validate
 from shacl_reference import reference, results, shapes, store_of
 
@@ -101,3 +102,15 @@ def test_an_incremental_validation_follows_links_to_a_changed_node() -> None:
     report = validate(store_of(data), shapes, {}, Delta(removed=[removed]))
     assert [v.focus_node for v in report.violations] == ["urn:e"]
     assert report.scope == 4  # x, rdf:type, Agency, and e, which links to x
+
+
+def test_a_sparql_constraint_is_limited_only_when_it_reads_the_triples_of_its_focus_node() -> None:
+    prefix = "PREFIX s: <https://schema.org/>\n"
+    assert _adjacent(prefix + "SELECT $this WHERE { FILTER NOT EXISTS { $this ?p ?o } }") == 1
+    assert _adjacent("SELECT DISTINCT ?this WHERE { ?s ?p ?this . ?this ?q ?o }") == 1
+    # a second step, a path, a count of other nodes: unknown, so run over everything
+    assert _adjacent(prefix + "SELECT $this WHERE { $this s:x ?v . ?v s:y ?w }") is None
+    assert _adjacent(prefix + "SELECT $this WHERE { $this s:x/s:y ?w }") is None
+    assert _adjacent("SELECT $this WHERE { $this ?p ?o { SELECT (COUNT(*) AS ?n) "
+                     "WHERE { ?this ?p ?o } } }") is None  # fmt: skip
+    assert _adjacent("SELECT $this WHERE { GRAPH ?g { $this ?p ?o } }") is None

@@ -77,15 +77,16 @@ SPATIAL = """SELECT DISTINCT ?unit WHERE {
   { GRAPH ?g { ?unit a bomay:AdministrativeUnit } FILTER(STRSTARTS(STR(?g), ?articles)) }
   UNION { ?agency bomay:adminUnit ?unit }
 } ORDER BY ?unit"""
+#: ``%s``: the article graphs (named, not filtered: a scan of every quad took 0.5 s on disk)
 PERIOD = """SELECT (MIN(?d) AS ?start) (MAX(?d) AS ?end) WHERE {
-  GRAPH ?g { ?s ?p ?d } FILTER(STRSTARTS(STR(?g), ?articles) && DATATYPE(?d) = xsd:date)
+  VALUES ?g { %s } GRAPH ?g { ?s ?p ?d } FILTER(DATATYPE(?d) = xsd:date)
 }"""
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # in the merge: each triple once
 WIKIDATA_LINKS = """SELECT (COUNT(*) AS ?n) WHERE {
   ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), ?entity))
 }"""
 GEONAMES_LINKS = """SELECT ?p (COUNT(*) AS ?n) WHERE {
-  ?s ?p ?o FILTER(?p IN (skos:exactMatch, skos:closeMatch) && STRSTARTS(STR(?o), ?space))
+  VALUES ?p { skos:exactMatch skos:closeMatch } ?s ?p ?o FILTER(STRSTARTS(STR(?o), ?space))
 } GROUP BY ?p"""
 SOURCES = """SELECT ?g ?article WHERE {
   GRAPH ?g { ?article a schema:NewsArticle } FILTER(STRSTARTS(STR(?g), ?articles))
@@ -590,7 +591,8 @@ def _context(store: ox.Store, iris: Iris, checked: Checked, settings: Settings) 
 
     articles = iris.graph("article-")
     spatial = [str(r["unit"]) for r in rows(SPATIAL, articles=articles)]
-    period = rows(PERIOD, articles=articles)[0]
+    graphs = sorted(str(g) for g in store.named_graphs() if g.value.startswith(articles))
+    period = rows(PERIOD % " ".join(graphs))[0]
     links = int(rows(WIKIDATA_LINKS, entity=WIKIDATA_ENTITY)[0]["n"])
     sources = {str(r["g"]): str(r["article"]) for r in rows(SOURCES, articles=articles)}
     versions = [(str(r["version"]), str(r.get("info", ""))) for r in rows(ONTOLOGY_VERSIONS)]

@@ -17,8 +17,9 @@ named graphs (``release.with_merge``), as the served release does.
 A check may be limited to some focus nodes (``restrict``): the incremental build validates
 only the nodes a change can affect. The core constraints look at most two steps away from
 their focus node (a path of up to two steps, or the class or scheme of a value), and
-``Check.reach`` says how far; SPARQL constraints, whose reach is unknown, always run over
-everything.
+``Check.reach`` says how far. A SPARQL constraint is limited too when every triple pattern
+of its query and targets holds ?this (it reads only the triples its focus node is in:
+``_adjacent``); any other runs over everything.
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def run(
     report_node = report.value(None, RDF.type, SH.ValidationReport)
     conforms = True
     for check in checks:
+        if restrict is not None and check.reach is None and check.constraint is not None:
+            check = dataclasses.replace(check, reach=_adjacent(check.query()))  # noqa: PLW2901
         limited = restrict is not None and check.reach is not None and check.reach <= MAX_REACH
         limit = restrict if restrict is not None and limited else ""
         result = store.query(check.query(limit))
@@ -550,7 +553,7 @@ class _Compiler:
     ) -> Check:
         self.check_known(constraint)
         messages = _sorted(self.g.objects(constraint, SH.message)) or self.messages(shape)
-        check = Check(
+        return Check(
             shape=shape,
             component=SH.SPARQLConstraintComponent,
             focus=focus,
@@ -558,9 +561,8 @@ class _Compiler:
             messages=messages,
             severity=self.severity(shape),
             constraint=constraint,
-            reach=None,
+            reach=None,  # unknown; ``run`` asks ``_adjacent`` when it could limit it
         )
-        return dataclasses.replace(check, reach=_adjacent(check.query()))
 
     # ------------------------------------------------------------------ value tests
 
