@@ -15,6 +15,7 @@ from conftest import copy_release, settings_for
 from publish.build import dumps
 from publish.build import release as release_module
 from publish.build.browse import BROWSE, Earlier, build_index, read_browse_index
+from publish.build.labels import names, read_labels
 from publish.build.release import CHECKSUMS, ValidationFailedError, build, check
 from publish.integrity import read_sums
 from publish.iris import Iris
@@ -115,6 +116,7 @@ def test_the_browse_index_asks_again_only_for_what_changed(
     # what the build wrote from the earlier index is what asking the whole store gives
     full = json.loads(json.dumps(build_index(store, iris.base, iris.vocab)))  # tuples → lists
     assert json.loads((second / BROWSE).read_text(encoding="utf-8")) == full
+    assert read_labels(second) == names(store)  # labels.json too, from the earlier one
     # and the changed names were asked again: the earlier index alone has the old one
     stale = build_index(store, iris.base, iris.vocab, Earlier(earlier.index, set()))
     assert stale != full

@@ -41,7 +41,7 @@ from publish.build.describe import Context, FileFacts, Provenance, Rule, describ
 from publish.build.dumps import Dump, write_dataset_dumps, write_graph, write_ontology_dumps
 from publish.build.duplicates import refuse_duplicates
 from publish.build.geolinks import GEONAMES
-from publish.build.labels import write_labels
+from publish.build.labels import LABELS_FILE, read_labels, write_labels
 from publish.build.load import DataError, Loaded, display_name, load, parse_file
 from publish.build.quotes import verify as verify_quotes
 from publish.build.reference import (
@@ -448,7 +448,7 @@ def _write(
     earlier = _earlier_index(checked, settings, catalogue, iris)
     indexes = [
         write_browse_index(checked.store, folder, iris.base, iris.vocab, earlier),
-        write_labels(checked.store, folder),
+        write_labels(checked.store, folder, *_earlier_labels(checked, settings, earlier)),
     ]
     default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
     store.flush()
@@ -547,6 +547,18 @@ def _earlier_index(
         return None
     changed = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
     return Earlier(read_browse_index(base), changed)
+
+
+def _earlier_labels(
+    checked: Checked, settings: Settings, earlier: Earlier | None
+) -> tuple[dict[str, dict[str, str]] | None, set[str]]:
+    """The names of the release the last good build wrote, and the IRIs whose own statements
+    may have changed since (those of ``_earlier_index``); (None, ∅) when there is no such
+    index: then every name is asked again."""
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    if earlier is None or base is None or not (base / LABELS_FILE).is_file():
+        return None, set()
+    return read_labels(base), earlier.changed
 
 
 def _catalogue_graph(description: Path, iris: Iris) -> list[ox.Quad]:
