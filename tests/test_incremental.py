@@ -16,6 +16,7 @@ from publish.build import dumps
 from publish.build import release as release_module
 from publish.build.browse import BROWSE, Earlier, build_index, read_browse_index
 from publish.build.labels import names, read_labels
+from publish.build.load import DataError
 from publish.build.release import CHECKSUMS, ValidationFailedError, build, check
 from publish.integrity import read_sums
 from publish.iris import Iris
@@ -175,3 +176,21 @@ def test_a_change_of_shapes_validates_everything(project_copy: Path, tmp_path: P
     shapes = project_copy / "shapes" / "bomay-shapes.ttl"
     shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     assert check(settings).report.scope is None
+
+
+def test_a_duplicate_made_by_a_change_is_refused_by_the_build_after_it(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """The build after a change looks for pairs with a changed IRI only, on the copied store."""
+    settings = settings_for(project_copy, tmp_path / "dist")
+    first = build(settings)
+    (project_copy / "data" / "extra.ttl").write_text(
+        "<https://w3id.org/bomay/id/agency/hai-phong/an-lao/van-phong-2> "
+        "a <https://w3id.org/bomay/def#Agency> ; "
+        '<http://www.w3.org/2004/02/skos/core#prefLabel> "Văn phòng huyện An Lão"@vi .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="same type and label 'Văn phòng huyện An Lão'"):
+        build(settings)
+    assert (tmp_path / "dist" / "current").resolve() == first
+    assert not list((tmp_path / "dist" / "releases").glob(".building-*"))  # its copy is gone

@@ -12,6 +12,7 @@ the other way: two places with different codes are two units even when their nam
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from typing import cast
 
 import pyoxigraph as ox
@@ -31,11 +32,16 @@ SELECT DISTINCT ?a ?b ?label WHERE {
 } ORDER BY ?a ?b"""
 
 
-def refuse_duplicates(store: ox.Store, loaded: Loaded, iris: Iris) -> None:
+def refuse_duplicates(
+    store: ox.Store, loaded: Loaded, iris: Iris, changed: Set[str] | None = None
+) -> None:
     """Raise DataError naming each pair of IRIs for one entity and the files that use them.
 
     Case matters in the ontology (``def#Evidence`` the class, ``def#evidence`` the property),
-    so the case and accent rule applies to the resources minted under the base only.
+    so the case and accent rule applies to the resources minted under the base only. With
+    ``changed``, the IRIs whose own statements changed since a build that passed, only pairs
+    with one of them are looked for by label (a pair's type, label, schemes and codes are
+    its two IRIs' own statements).
     """
     resources = iris.resource("")
     pairs: list[tuple[str, str, str]] = []
@@ -44,15 +50,22 @@ def refuse_duplicates(store: ox.Store, loaded: Loaded, iris: Iris) -> None:
         by_folded[fold(iri).lower()].append(iri)
     for same in by_folded.values():
         pairs += [(same[0], other, "they differ only by case or accents") for other in same[1:]]
-    result = cast(
-        ox.QuerySolutions,
-        store.query(
-            sparql_prologue(iris.vocab) + SAME_LABEL_AND_TYPE  # over the merge
-        ),
-    )
-    for row in result:
-        label = row["label"].value
-        pairs.append((row["a"].value, row["b"].value, f"same type and label {label!r}"))
+    queries = [SAME_LABEL_AND_TYPE]  # over the merge
+    if changed is not None:
+        named = sorted(f"<{iri}>" for iri in changed)
+        queries = [
+            SAME_LABEL_AND_TYPE.replace("WHERE {", f"WHERE {{ VALUES ?{end} {{ {values} }}", 1)
+            for end in ("a", "b")
+            for values in (" ".join(named[i : i + 2000]) for i in range(0, len(named), 2000))
+        ]
+    rows = {
+        (row["a"], row["b"], row["label"])
+        for query in queries
+        for row in cast(ox.QuerySolutions, store.query(sparql_prologue(iris.vocab) + query))
+    }
+    for row in sorted(rows, key=str):
+        a, b, label = (term.value for term in row)
+        pairs.append((a, b, f"same type and label {label!r}"))
     if pairs:
         raise DataError(
             "\n".join(

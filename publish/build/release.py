@@ -167,11 +167,13 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
     base = None
     if folder is not None and settings.incremental_build:
         base = cache.base(key, settings.release_dir / "releases")
-    store = _copied(base, folder / "store", cache, key, units, iris) if base and folder else None
-    if store is None:
+    copied = _copied(base, folder / "store", cache, key, units, iris) if base and folder else None
+    if copied is None:
         loaded.quads = [q for u in units for q in u.quads]
-        store = with_merge(ox.Store(), loaded.quads)
-    refuse_duplicates(store, loaded, iris)
+        store, changed = with_merge(ox.Store(), loaded.quads), None
+    else:
+        store, changed = copied
+    refuse_duplicates(store, loaded, iris, changed)
     step("derive")
     removed = base is not None and reads_own_output(store, settings)
     if removed:  # the rules must not see the last build's derived facts: they leave first
@@ -179,8 +181,8 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
     units.append(generated(DERIVED, derive(store, settings)))
     units.append(generated("rights", licence(settings)))
     if base is not None:  # the new licence, and the derived facts that changed, if any
-        changed = cache.delta(key, units, lambda name: name == DERIVED)
-        _apply(Delta(added=units[-2].quads) if removed else changed, store)
+        derived = cache.delta(key, units, lambda name: name == DERIVED)
+        _apply(Delta(added=units[-2].quads) if removed else derived, store)
         Delta(added=units[-1].quads).apply(store)
     else:
         store = with_merge(store, [*units[-2].quads, *units[-1].quads])
@@ -203,12 +205,12 @@ def _apply(delta: Delta | None, store: ox.Store) -> None:
 
 def _copied(
     base: Path, path: Path, cache: BuildCache, key: str, units: list[Unit], iris: Iris
-) -> ox.Store | None:
+) -> tuple[ox.Store, set[str]] | None:
     """A copy of ``base``'s store at ``path`` holding ``units`` and their merge, and no
-    description or licence (which the rules could read); None when a unit of the last good
-    build is missing from the cache. The last build's 28,000 derived facts stay, unless a
-    rule may read what they state (``derive.reads_own_output``): after derive, only what
-    changed in them is applied."""
+    description or licence (which the rules could read), with the IRIs whose statements
+    changed; None when a unit of the last good build is missing from the cache. The last
+    build's 28,000 derived facts stay, unless a rule may read what they state
+    (``derive.reads_own_output``): after derive, only what changed in them is applied."""
     delta = cache.delta(key, units, lambda name: name != DERIVED)  # the licence leaves
     if delta is None:
         return None
@@ -216,7 +218,8 @@ def _copied(
     store = ox.Store(str(path))
     _drop_catalogue(store, iris)
     delta.apply(store)
-    return store
+    quads = (*delta.removed, *delta.added)
+    return store, {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
 
 
 def _sources(loaded: Loaded, settings: Settings) -> list[ox.Quad]:
