@@ -330,7 +330,7 @@ class _Compiler:
         self.g = shapes
         self.store = store
         self._fresh = itertools.count()
-        self._classes: dict[rdflib.term.Node, str] = {}
+        self._classes: dict[rdflib.term.Node, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -354,15 +354,15 @@ class _Compiler:
     def items(self, node: rdflib.term.Node) -> list[rdflib.term.Node]:
         return list(Collection(self.g, node))
 
-    def classes(self, cls: rdflib.term.Node) -> str:
-        """``cls`` and its subclasses in the data, as an IN list (read once per class)."""
+    def classes(self, cls: rdflib.term.Node) -> tuple[str, ...]:
+        """``cls`` and its subclasses in the data, sorted (read once per class)."""
         if cls not in self._classes:
             if not isinstance(cls, rdflib.URIRef):
                 raise UnsupportedShapeError(f"{cls}: a class must be an IRI")
             query = f"SELECT DISTINCT ?c WHERE {{ ?c {RDFS.subClassOf.n3()}* {cls.n3()} }}"
             found = {str(row["c"]) for row in self.store.query(query)}  # type: ignore[union-attr]
             found.add(f"<{cls}>")
-            self._classes[cls] = ", ".join(sorted(found))
+            self._classes[cls] = tuple(sorted(found))
         return self._classes[cls]
 
     def check_known(self, shape: rdflib.term.Node) -> None:
@@ -384,7 +384,7 @@ class _Compiler:
     def focus(self, shape: rdflib.term.Node) -> tuple[str, str]:
         """A pattern binding ?this to the focus nodes of ``shape``, and its prologue."""
         parts = [
-            f"{{ ?this a ?_cls FILTER(?_cls IN ({self.classes(c)})) }}"
+            f"{{ VALUES ?_cls {{ {' '.join(self.classes(c))} }} ?this a ?_cls }}"
             for c in self.g.objects(shape, SH.targetClass)
         ]
         parts += [
@@ -571,7 +571,7 @@ class _Compiler:
 
     def is_a(self, cls: rdflib.term.Node) -> Test:
         classes, t = self.classes(cls), self.var()
-        return lambda x: f"EXISTS {{ {x} a {t} FILTER({t} IN ({classes})) }}"
+        return lambda x: f"EXISTS {{ {x} a {t} FILTER({t} IN ({', '.join(classes)})) }}"
 
     def conforms(self, shape: rdflib.term.Node) -> tuple[Test, int]:
         """A test that a node conforms to ``shape`` (sh:node, sh:or, qualified shapes), and
