@@ -4,6 +4,8 @@ pyshacl walks the data node by node in Python over an rdflib copy of it; at 100K
 that was 25 s of a 40 s build, and at 1M the rdflib copy alone took gigabytes
 (docs/BENCHMARKS.md). Here each constraint of a shape becomes one SELECT over the store
 that lists the focus nodes (and value nodes) that violate it, so the engine does the walk.
+Constraints that read the same values share a query (a shape's value tests, a count's two
+bounds), and each row says which of them it breaks: each query walks the path once.
 
 The SHACL semantics are the W3C Recommendation's, constraint by constraint, and pyshacl is
 the reference: ``tests/test_shacl_sparql.py`` runs both on every negative fixture and on
