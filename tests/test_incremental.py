@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import copy_release, settings_for
+from publish.build import dumps
 from publish.build import release as release_module
 from publish.build.browse import BROWSE, Earlier, build_index, read_browse_index
 from publish.build.release import CHECKSUMS, ValidationFailedError, build, check
@@ -31,8 +32,9 @@ def quads_of(release: Path) -> list[str]:
 
 
 def test_a_one_article_change_is_validated_alone_and_builds_the_full_release(
-    project_copy: Path, tmp_path: Path
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(dumps, "RUN", 8)  # many runs of the one-graph dumps, most read back
     settings = settings_for(project_copy, tmp_path / "dist")
     first = build(settings)
     article = project_copy / "data" / ARTICLE
@@ -63,6 +65,20 @@ def test_a_one_article_change_is_validated_alone_and_builds_the_full_release(
     assert gzip_members((incremental / DATASET_QUADS).read_bytes()) == len(state["units"])
     # no cache, so all is validated; the same release before it (a release names its previous)
     assert_same_release(incremental, full_build(first, project_copy, tmp_path / "fresh"))
+
+
+def test_a_change_to_one_subject_changes_one_run_of_the_dumps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dumps, "RUN", 16)
+    lines = b"".join(f'<urn:x:s{i // 3:04}> <urn:x:p> "{i}" .\n'.encode() for i in range(3000))
+    before = dumps.runs(lines)
+    assert b"".join(before) == lines and len(before) > 20
+    firsts = [run.split(b" ", 1)[0] for run in before]
+    lasts = [run.splitlines()[-1].split(b" ", 1)[0] for run in before]
+    assert all(a != b for a, b in zip(lasts[:-1], firsts[1:], strict=True))  # subjects stay whole
+    after = dumps.runs(lines.replace(b'"1501"', b'"changed"'))
+    assert len(set(before) - set(after)) == len(set(after) - set(before)) == 1
 
 
 def gzip_members(data: bytes) -> int:

@@ -101,3 +101,41 @@ def test_an_incremental_validation_follows_links_to_a_changed_node() -> None:
     report = validate(store_of(data), shapes, {}, Delta(removed=[removed]))
     assert [v.focus_node for v in report.violations] == ["urn:e"]
     assert report.scope == 4  # x, rdf:type, Agency, and e, which links to x
+
+
+def test_one_query_for_several_constraints_names_each_that_a_value_breaks() -> None:
+    """The value tests of a property shape run as one query, and a count's two bounds as
+    one: a value that breaks two tests gives two results, each with its own component, as
+    pyshacl reports them."""
+    shapes = rdflib.Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:shape> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:nodeKind sh:IRI ;
+          sh:pattern "^urn:[a-z]+$" ;
+          sh:property [ sh:path <urn:name> ; sh:datatype xsd:string ; sh:minLength 3 ;
+                        sh:pattern "^[a-z]+$" ; sh:minCount 1 ; sh:maxCount 2 ] ;
+          sh:property [ sh:path <urn:label> ; sh:qualifiedMinCount 1 ;
+                        sh:qualifiedMaxCount 1 ;
+                        sh:qualifiedValueShape [ sh:languageIn ( "vi" ) ] ] .""",
+        format="turtle",
+    )  # fmt: skip
+    data = rdflib.Graph().parse(
+        data="""<urn:ok> a <urn:C> ; <urn:name> "abc" ; <urn:label> "x"@vi, "y"@en .
+        <urn:a1> a <urn:C> ; <urn:name> "A", "abcd", "Abcde" ; <urn:label> "x"@en .
+        <urn:b> a <urn:C> ; <urn:label> "x"@vi, "y"@vi .
+        _:c a <urn:C> ; <urn:name> 12 ; <urn:label> "x"@vi .""",
+        format="turtle",
+    )  # fmt: skip
+    compiled = shacl_sparql.compile_shapes(shapes, ox.Store())
+    assert any(len(check.parts) == 3 for check in compiled.checks)  # datatype, length, pattern
+    assert any(check.group and len(check.parts) == 2 for check in compiled.checks)
+    report = validate(store_of(data), shapes, {})
+    found = results(report.graph, shapes)
+    assert found == reference(data, shapes)
+    components = {(r[0], r[2].rsplit("#")[-1], r[4]) for r in found}
+    assert {("urn:a1", "MinLengthConstraintComponent", "A"),
+            ("urn:a1", "PatternConstraintComponent", "A"),
+            ("urn:a1", "MaxCountConstraintComponent", "None"),
+            ("urn:a1", "QualifiedMinCountConstraintComponent", "None"),
+            ("urn:b", "MinCountConstraintComponent", "None"),
+            ("urn:b", "QualifiedMaxCountConstraintComponent", "None")} <= components  # fmt: skip

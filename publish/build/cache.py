@@ -11,6 +11,9 @@ The build cache lives in ``{release_dir}/.cache`` (private, never served, safe t
 - ``reference/{key}/``: what the reference step made from inputs ``key`` (its units by name
   and digest, the packages' records, the crosswalk files), so that a build whose reference
   inputs did not change reads it back instead of generating and canonicalising 250,000 quads.
+- ``runs/{sha256}``: the parts of one run of the one-graph dumps (``dumps.runs``: its
+  N-Triples and Turtle as gzip members, its JSON-LD objects), named by the run's N-Triples
+  and the inputs key, so that a build after a change writes only the runs it changed.
 - ``state.json``: the key of the inputs that every unit depends on (ontology, shapes, rules,
   reference tables, settings, bomay's own code), and the digest of each unit of the last
   build that passed validation.
@@ -192,6 +195,8 @@ class BuildCache:
     def __init__(self, settings: Settings) -> None:
         self.folder = Path(settings.release_dir) / ".cache"
         self.units = self.folder / "units"
+        self.runs = self.folder / "runs"
+        self.used_runs: set[str] = set()
 
     def read(self, name: str, sha: str) -> Unit | None:
         """The unit ``name`` that an earlier build kept as ``sha``; None if it is missing
@@ -202,15 +207,42 @@ class BuildCache:
         except (OSError, SyntaxError):
             return None
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, name: str, data: bytes, folder: Path | None = None) -> None:
         """Best effort: a cache that cannot be written only makes the next build slower."""
+        folder = self.units if folder is None else folder
         try:
-            self.units.mkdir(parents=True, exist_ok=True)
-            tmp = self.units / f".{name}.{os.getpid()}"
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{name}.{os.getpid()}"
             tmp.write_bytes(data)
-            tmp.replace(self.units / name)
+            tmp.replace(folder / name)
         except OSError:
             pass
+
+    def run(self, key: str, run: bytes, make: Callable[[], list[bytes]]) -> list[bytes]:
+        """The parts of one run of the one-graph dumps (``dumps.runs``) under the inputs
+        ``key``: read back if an earlier build wrote them, else made and kept."""
+        name = digest(key.encode() + b"\0" + run)
+        self.used_runs.add(name)
+        try:
+            head, _, body = (self.runs / name).read_bytes().partition(b"\n")
+            parts, at = [], 0
+            for size in map(int, head.split()):
+                parts.append(body[at : at + size])
+                at += size
+            if at == len(body):
+                return parts
+        except (OSError, ValueError):
+            pass  # not made yet, or damaged: make it again
+        parts = make()
+        head = b" ".join(b"%d" % len(part) for part in parts)
+        self.write(name, head + b"\n" + b"".join(parts), self.runs)
+        return parts
+
+    def keep_only_runs(self) -> None:
+        """Drop the runs this build did not use (those of releases before the last)."""
+        for path in self.runs.glob("*"):
+            if path.name not in self.used_runs:
+                path.unlink(missing_ok=True)
 
     def unit(self, name: str, source: bytes, key: str, make: Callable[[], list[ox.Quad]]) -> Unit:
         """The canonical quads of a unit made from ``source`` under the inputs ``key``: read

@@ -4,6 +4,8 @@ pyshacl walks the data node by node in Python over an rdflib copy of it; at 100K
 that was 25 s of a 40 s build, and at 1M the rdflib copy alone took gigabytes
 (docs/BENCHMARKS.md). Here each constraint of a shape becomes one SELECT over the store
 that lists the focus nodes (and value nodes) that violate it, so the engine does the walk.
+Constraints that read the same values share a query (a shape's value tests, a count's two
+bounds), and each row says which of them it breaks: each query walks the path once.
 
 The SHACL semantics are the W3C Recommendation's, constraint by constraint, and pyshacl is
 the reference: ``tests/test_shacl_sparql.py`` runs both on every negative fixture and on
@@ -81,7 +83,8 @@ class UnsupportedShapeError(ValueError):
 
 @dataclass(frozen=True)
 class Check:
-    """One constraint as a query whose rows (``?this``, maybe ``?value``) are violations."""
+    """One constraint as a query whose rows (``?this``, maybe ``?value``) are violations;
+    or several, when ``parts`` names them."""
 
     shape: rdflib.term.Node  # the sh:sourceShape of its results
     component: rdflib.URIRef
@@ -94,6 +97,10 @@ class Check:
     group: str = ""  # GROUP BY ?this HAVING (…), for the counting constraints
     prologue: str = ""
     reach: int | None = 2  # steps from the focus node it reads; None: unknown (SPARQL)
+    #: the constraints of one query that reads a path once for several (the value tests of
+    #: a property shape, the two bounds of a count): each component with an expression that
+    #: is true where a row breaks it, selected as ?_f0, ?_f1…
+    parts: tuple[tuple[rdflib.URIRef, str], ...] = ()
 
     def query(self, restrict: str = "") -> str:
         """The SELECT; ``restrict`` is a graph pattern that limits ?this (the targets are
@@ -106,7 +113,9 @@ class Check:
             if match is None:
                 raise UnsupportedShapeError(f"{self.constraint}: no WHERE block")
             return self.body[: match.end()] + focus + self.body[match.end() :]
+        flags = "".join(f" ({broken} AS ?_f{i})" for i, (_, broken) in enumerate(self.parts))
         head = "SELECT ?this" if self.group else "SELECT DISTINCT ?this ?value"
+        head += flags
         return f"{self.prologue}{head} WHERE {{ {focus} {self.body} }} {self.group}"
 
 
@@ -164,10 +173,19 @@ def run(
             value = row["value"] if "value" in names else None
             if value is None and check.constraint is not None and check.path is None:
                 value = this  # SHACL: a node shape's value node is its focus node
-            _result(report, report_node, check, shapes, this, value)
+            for component in _broken(check, row):
+                _result(report, report_node, check, component, shapes, this, value)
     if not conforms:
         report.set((report_node, SH.conforms, rdflib.Literal(False)))  # type: ignore[arg-type]
     return conforms
+
+
+def _broken(check: Check, row: ox.QuerySolution) -> list[rdflib.URIRef]:
+    """The components a row of ``check`` breaks."""
+    if not check.parts:
+        return [check.component]
+    flags = [row[f"_f{i}"] for i in range(len(check.parts))]
+    return [c for (c, _), f in zip(check.parts, flags, strict=True) if f and f.value == "true"]
 
 
 def deep(shapes: rdflib.Graph) -> frozenset[str]:
@@ -242,6 +260,7 @@ def _result(
     report: rdflib.Graph,
     report_node: rdflib.term.Node | None,
     check: Check,
+    component: rdflib.URIRef,
     shapes: rdflib.Graph,
     this: OxTerm,
     value: OxTerm | None,
@@ -251,7 +270,7 @@ def _result(
     report.add((node, RDF.type, SH.ValidationResult))
     report.add((node, SH.focusNode, to_rdflib(this)))
     report.add((node, SH.sourceShape, check.shape))
-    report.add((node, SH.sourceConstraintComponent, check.component))
+    report.add((node, SH.sourceConstraintComponent, component))
     report.add((node, SH.resultSeverity, check.severity))
     if check.constraint is not None:
         report.add((node, SH.sourceConstraint, check.constraint))
@@ -260,7 +279,7 @@ def _result(
     if check.path is not None:
         report.add((node, SH.resultPath, check.path))
         _copy_path(shapes, report, check.path)
-    for message in check.messages or (rdflib.Literal(_default_message(check, shapes)),):
+    for message in check.messages or (rdflib.Literal(_default_message(check, component, shapes)),):
         report.add((node, SH.resultMessage, message))
 
 
@@ -272,8 +291,8 @@ def _copy_path(shapes: rdflib.Graph, report: rdflib.Graph, node: rdflib.term.Nod
             _copy_path(shapes, report, o)
 
 
-def _default_message(check: Check, shapes: rdflib.Graph) -> str:
-    name = check.component.removeprefix(str(SH)).removesuffix("ConstraintComponent")
+def _default_message(check: Check, component: rdflib.URIRef, shapes: rdflib.Graph) -> str:
+    name = component.removeprefix(str(SH)).removesuffix("ConstraintComponent")
     where = f" on {path_text(shapes, check.path)}" if check.path is not None else ""
     return f"{name} constraint not met{where}"
 
@@ -330,7 +349,7 @@ class _Compiler:
         self.g = shapes
         self.store = store
         self._fresh = itertools.count()
-        self._classes: dict[rdflib.term.Node, str] = {}
+        self._classes: dict[rdflib.term.Node, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -354,15 +373,15 @@ class _Compiler:
     def items(self, node: rdflib.term.Node) -> list[rdflib.term.Node]:
         return list(Collection(self.g, node))
 
-    def classes(self, cls: rdflib.term.Node) -> str:
-        """``cls`` and its subclasses in the data, as an IN list (read once per class)."""
+    def classes(self, cls: rdflib.term.Node) -> tuple[str, ...]:
+        """``cls`` and its subclasses in the data, sorted (read once per class)."""
         if cls not in self._classes:
             if not isinstance(cls, rdflib.URIRef):
                 raise UnsupportedShapeError(f"{cls}: a class must be an IRI")
             query = f"SELECT DISTINCT ?c WHERE {{ ?c {RDFS.subClassOf.n3()}* {cls.n3()} }}"
             found = {str(row["c"]) for row in self.store.query(query)}  # type: ignore[union-attr]
             found.add(f"<{cls}>")
-            self._classes[cls] = ", ".join(sorted(found))
+            self._classes[cls] = tuple(sorted(found))
         return self._classes[cls]
 
     def check_known(self, shape: rdflib.term.Node) -> None:
@@ -384,7 +403,7 @@ class _Compiler:
     def focus(self, shape: rdflib.term.Node) -> tuple[str, str]:
         """A pattern binding ?this to the focus nodes of ``shape``, and its prologue."""
         parts = [
-            f"{{ ?this a ?_cls FILTER(?_cls IN ({self.classes(c)})) }}"
+            f"{{ VALUES ?_cls {{ {' '.join(self.classes(c))} }} ?this a ?_cls }}"
             for c in self.g.objects(shape, SH.targetClass)
         ]
         parts += [
@@ -438,9 +457,8 @@ class _Compiler:
             "path": path,
         }
         if path is None:  # a node shape: its value node is the focus node
-            for component, ok, depth in self.value_tests(shape):
-                body = f"BIND(?this AS ?value) FILTER(!{_safe(ok('?this'))})"
-                yield Check(component=component, body=body, reach=depth, **common)  # type: ignore[arg-type]
+            for tests, reach in _by_reach(self.value_tests(shape), 0):
+                yield _tested("BIND(?this AS ?value)", "?this", tests, reach, common)
             for sparql in self.g.objects(shape, SH.sparql):
                 yield self.sparql(shape, sparql, focus, prologue)
             for prop in self.g.objects(shape, SH.property):
@@ -452,9 +470,8 @@ class _Compiler:
         if steps is None:
             raise UnsupportedShapeError(f"{shape}: a path of unbounded length")
         p = path_text(self.g, path)
-        for component, ok, depth in self.value_tests(shape):
-            body = f"?this {p} ?value FILTER(!{_safe(ok('?value'))})"
-            yield Check(component=component, body=body, reach=steps + depth, **common)  # type: ignore[arg-type]
+        for tests, reach in _by_reach(self.value_tests(shape), steps):
+            yield _tested(f"?this {p} ?value", "?value", tests, reach, common)
         yield from self.counts(shape, p, steps, common)
         for prop in self.g.objects(shape, SH.property):
             raise UnsupportedShapeError(f"{prop}: a property shape inside a property shape")
@@ -464,27 +481,20 @@ class _Compiler:
     ) -> Iterator[Check]:
         """Constraints on the whole set of a focus node's values (one result per node)."""
         low, high = self.ints(shape, SH.minCount), self.ints(shape, SH.maxCount)
-        if low:
-            body, group = _count(p, "", low, "<")
-            yield Check(component=SH.MinCountConstraintComponent, body=body, group=group,
-                        reach=steps, **common)  # type: ignore[arg-type]  # fmt: skip
-        if high is not None:
-            body, group = _count(p, "", high, ">")
-            yield Check(component=SH.MaxCountConstraintComponent, body=body, group=group,
-                        reach=steps, **common)  # type: ignore[arg-type]  # fmt: skip
+        bounds = [(SH.MinCountConstraintComponent, "<", low or None),
+                  (SH.MaxCountConstraintComponent, ">", high)]  # fmt: skip
+        yield from _counted(p, "", bounds, steps, common)
         qualified = self.one(shape, SH.qualifiedValueShape)
         if qualified is not None:
             ok, depth = self.conforms(qualified)
-            for prop, sign, component in (
-                (SH.qualifiedMinCount, "<", SH.QualifiedMinCountConstraintComponent),
-                (SH.qualifiedMaxCount, ">", SH.QualifiedMaxCountConstraintComponent),
-            ):
-                bound = self.ints(shape, prop)
-                if bound is None:
-                    continue
-                body, group = _count(p, f"FILTER({_safe(ok('?_q'))})", bound, sign)
-                yield Check(component=component, body=body, group=group, reach=steps + depth,
-                            **common)  # type: ignore[arg-type]  # fmt: skip
+            bounds = [
+                (SH.QualifiedMinCountConstraintComponent, "<",
+                 self.ints(shape, SH.qualifiedMinCount)),
+                (SH.QualifiedMaxCountConstraintComponent, ">",
+                 self.ints(shape, SH.qualifiedMaxCount)),
+            ]  # fmt: skip
+            condition = f"FILTER({_safe(ok('?_q'))})"
+            yield from _counted(p, condition, bounds, steps + depth, common)
         has = self.one(shape, SH.hasValue)
         if has is not None:
             body = f"FILTER NOT EXISTS {{ ?this {p} {has.n3()} }}"
@@ -571,7 +581,7 @@ class _Compiler:
 
     def is_a(self, cls: rdflib.term.Node) -> Test:
         classes, t = self.classes(cls), self.var()
-        return lambda x: f"EXISTS {{ {x} a {t} FILTER({t} IN ({classes})) }}"
+        return lambda x: f"EXISTS {{ {x} a {t} FILTER({t} IN ({', '.join(classes)})) }}"
 
     def conforms(self, shape: rdflib.term.Node) -> tuple[Test, int]:
         """A test that a node conforms to ``shape`` (sh:node, sh:or, qualified shapes), and
@@ -696,6 +706,48 @@ def _one_of(members: list[rdflib.term.Node]) -> Test:
     return lambda x: (
         "(" + " || ".join(f"sameTerm({x}, {m.n3()})" for m in members) + ")" if members else "false"
     )
+
+
+def _by_reach(
+    tests: list[tuple[rdflib.URIRef, Test, int]], steps: int
+) -> list[tuple[list[tuple[rdflib.URIRef, Test]], int]]:
+    """The value tests of one shape in one query, or two: those an incremental build may
+    limit to the nodes a change affects (reach within ``MAX_REACH``), and the others."""
+    groups: dict[bool, list[tuple[rdflib.URIRef, Test, int]]] = {}
+    for component, ok, depth in tests:
+        groups.setdefault(steps + depth <= MAX_REACH, []).append((component, ok, depth))
+    return [([(c, ok) for c, ok, _ in group], steps + max(d for _, _, d in group))
+            for group in groups.values()]  # fmt: skip
+
+
+def _tested(
+    values: str, value: str, tests: list[tuple[rdflib.URIRef, Test]], reach: int,
+    common: dict[str, object],
+) -> Check:  # fmt: skip
+    """One query for the value tests of a shape: the rows are the values that fail one."""
+    broken = [(component, f"!{_safe(ok(value))}") for component, ok in tests]
+    body = f"{values} FILTER({' || '.join(b for _, b in broken)})"
+    parts = tuple(broken) if len(broken) > 1 else ()
+    return Check(component=broken[0][0], body=body, reach=reach, parts=parts, **common)  # type: ignore[arg-type]
+
+
+def _counted(
+    p: str, condition: str, bounds: list[tuple[rdflib.URIRef, str, int | None]], reach: int,
+    common: dict[str, object],
+) -> Iterator[Check]:  # fmt: skip
+    """The checks of a lower and an upper bound on how many values (``condition`` limits
+    which) a focus node has: one query for both."""
+    given = [(component, sign, bound) for component, sign, bound in bounds if bound is not None]
+    if len(given) == 1:
+        component, sign, bound = given[0]
+        body, group = _count(p, condition, bound, sign)
+        yield Check(component=component, body=body, group=group, reach=reach, **common)  # type: ignore[arg-type]
+    elif given:
+        parts = tuple((c, f"COUNT(DISTINCT ?_q) {sign} {bound}") for c, sign, bound in given)
+        body = f"OPTIONAL {{ ?this {p} ?_q {condition} }}"
+        group = f"GROUP BY ?this HAVING ({' || '.join(b for _, b in parts)})"
+        yield Check(component=given[0][0], body=body, group=group, reach=reach, parts=parts,
+                    **common)  # type: ignore[arg-type]  # fmt: skip
 
 
 def _count(p: str, condition: str, bound: int, sign: str) -> tuple[str, str]:
