@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish.iris import Iris
-from publish.settings import Settings
+from publish.settings import CANONICAL_BASE, Settings
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 IGNORED_SUFFIXES = {".md", ".txt"}
@@ -112,23 +112,21 @@ def parse_file(path: Path, iris: Iris) -> list[ox.Quad]:
         parsed = list(ox.parse(text, format=FORMATS[path.suffix], path=None))
     except SyntaxError as err:
         raise DataError(f"{path}:{err.lineno}: {err.msg}") from err
-    quads = []
     for q in parsed:
-        graph = default_graph or q.graph_name
-        quads.append(
-            ox.Quad(
-                _rebase(q.subject, iris),  # type: ignore[arg-type]
-                _rebase(q.predicate, iris),  # type: ignore[arg-type]
-                _rebase(q.object, iris),  # type: ignore[arg-type]
-                _rebase(graph, iris),  # type: ignore[arg-type]
-            )
-        )
         if isinstance(q.object, ox.Literal) and not unicodedata.is_normalized(
             "NFC", q.object.value
         ):
             line = _line_of(decoded, q.object.value)
             raise DataError(f"{path}:{line}: literal is not NFC-normalised: {q.object.value!r}")
-    return quads
+    if iris.base != CANONICAL_BASE:  # every term looked at again: only for another base
+        return [
+            ox.Quad(_rebase(q.subject, iris), _rebase(q.predicate, iris),  # type: ignore[arg-type]
+                    _rebase(q.object, iris), _rebase(default_graph or q.graph_name, iris))  # type: ignore[arg-type]
+            for q in parsed
+        ]  # fmt: skip
+    if default_graph is None:
+        return parsed
+    return [ox.Quad(q.subject, q.predicate, q.object, default_graph) for q in parsed]
 
 
 def _rebase(term: Term, iris: Iris) -> Term:
