@@ -105,3 +105,30 @@ def test_an_empty_answer_is_well_formed(store: ox.Store) -> None:
         LINK,
     ).body
     assert json.loads(body) == {"head": {"vars": ["x"]}, "results": {"bindings": []}}
+
+
+@pytest.mark.parametrize("media_type", sorted(FORMATS))
+def test_terms_repeated_across_rows_are_written_each_as_themselves(media_type: str) -> None:
+    """The writer writes each distinct term once per answer and reuses it: terms that look
+    alike (one text in two languages, as a plain and a typed literal, an IRI and a blank
+    node of the same name) must each keep their own form on every row."""
+    store = ox.Store()
+    alike = [
+        ox.Literal("Hải Phòng", language="vi"),
+        ox.Literal("Hải Phòng", language="en"),
+        ox.Literal("Hải Phòng"),
+        ox.Literal("5", datatype=ox.NamedNode(f"{XSD}integer")),
+        ox.Literal("5"),
+        ox.NamedNode("urn:b0"),
+        ox.BlankNode("b0"),
+    ]
+    for i in range(30):
+        store.add(ox.Quad(ox.NamedNode(f"urn:s{i:02}"), ox.NamedNode("urn:p"), alike[i % 7]))
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s"
+    written = write(store.query(query), media_type, 100, None, LINK)
+    assert written.rows == 30
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
+    if fmt != ox.QueryResultsFormat.CSV:
+        assert [r[2] for r in rows(written.body, media_type)] == [alike[i % 7] for i in range(30)]
+    if fmt != ox.QueryResultsFormat.XML:
+        assert written.body == store.query(query).serialize(format=fmt)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
@@ -49,7 +50,9 @@ class Written:
 @dataclass(frozen=True)
 class _Format:
     head: Callable[[list[str], str | None], str]  # the variables, and the cut answer's link
-    row: Callable[[list[str], Sequence[Term | None]], str]
+    keys: Callable[[list[str]], list[str]]  # what comes before each variable's value
+    term: Callable[[Term], str]  # one value
+    row: Callable[[list[str], list[str | None]], str]  # the keys, and each value or None
     separator: str
     tail: str
 
@@ -63,64 +66,87 @@ def write(
 ) -> Written:
     """The first solutions in ``media_type``, at most ``max_rows`` of them and, if given,
     at most ``max_bytes`` bytes, a cut answer's link to ``truncated_link`` (if given, and
-    the format has room for it) included."""
+    the format has room for it) included.
+
+    Each distinct term is written once per answer: answers repeat their IRIs (types,
+    predicates, the same agency on many rows), and writing a term cost more than finding
+    it again (``texts``).
+    """
     known = ox.QueryResultsFormat.from_media_type(media_type)
     if known is None or known.media_type not in FORMATS:
         raise ValueError(f"no results format {media_type}")
     fmt = FORMATS[known.media_type]
     names = [v.value for v in solutions.variables]
+    keys = fmt.keys(names)
     fixed = len((fmt.head(names, truncated_link) + fmt.tail).encode())
     budget = None if max_bytes is None else max_bytes - fixed
-    rows: list[str] = []
+    texts: dict[Term, str] = {}
+    rows: list[bytes] = []
     size, truncated = 0, False
     separator = len(fmt.separator.encode())
     for solution in solutions:
         if len(rows) == max_rows:
             truncated = True
             break
-        text = fmt.row(names, [solution[n] for n in names])
-        size += len(text.encode()) + (separator if rows else 0)
+        values: list[str | None] = []
+        for term in solution:
+            if term is None:
+                values.append(None)
+                continue
+            text = texts.get(term)
+            if text is None:
+                text = texts[term] = fmt.term(term)
+            values.append(text)
+        line = fmt.row(keys, values).encode()
+        size += len(line) + (separator if rows else 0)
         if budget is not None and size > budget:
             truncated = True
             break
-        rows.append(text)
-    head = fmt.head(names, truncated_link if truncated else None)
-    body = head + fmt.separator.join(rows) + fmt.tail
-    return Written(body.encode(), len(rows), truncated)
+        rows.append(line)
+    head = fmt.head(names, truncated_link if truncated else None).encode()
+    return Written(head + fmt.separator.encode().join(rows) + fmt.tail.encode(), len(rows),
+                   truncated)  # fmt: skip
 
 
 # ------------------------------------------------------------------ JSON
 
+#: a JSON string as ``json.dumps(text, ensure_ascii=False)`` writes it (the C encoder)
+_json_text = encode_basestring
 
-def _json_term(term: Term) -> dict[str, str]:
+
+def _json_term(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _json_text(term.value) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _json_text(term.value) + "}"
     if isinstance(term, ox.Literal):
+        value = _json_text(term.value)
         if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value == XSD_STRING:
-            return {"type": "literal", "value": term.value}
-        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+            return f'{{"type":"literal","value":{value},"xml:lang":{_json_text(term.language)}}}'
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return '{"type":"literal","value":' + value + "}"
+        return f'{{"type":"literal","value":{value},"datatype":{_json_text(datatype)}}}'
     raise UnsupportedTermError("quoted triples are not supported in results")
-
-
-def _json_dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_head(names: list[str], link: str | None) -> str:
     head: dict[str, list[str]] = {"vars": names}
     if link is not None:
         head["link"] = [link]
-    return '{"head":' + _json_dumps(head) + ',"results":{"bindings":['
-
-
-def _json_row(names: list[str], terms: Sequence[Term | None]) -> str:
-    return _json_dumps(
-        {n: _json_term(t) for n, t in zip(names, terms, strict=True) if t is not None}
+    return (
+        '{"head":'
+        + json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+        + (',"results":{"bindings":[')
     )
+
+
+def _json_keys(names: list[str]) -> list[str]:
+    return [_json_text(n) + ":" for n in names]
+
+
+def _json_row(keys: list[str], values: list[str | None]) -> str:
+    return "{" + ",".join(k + v for k, v in zip(keys, values, strict=True) if v is not None) + "}"
 
 
 # ------------------------------------------------------------------ XML
@@ -150,11 +176,13 @@ def _xml_term(term: Term) -> str:
     raise UnsupportedTermError("quoted triples are not supported in results")
 
 
-def _xml_row(names: list[str], terms: Sequence[Term | None]) -> str:
+def _xml_keys(names: list[str]) -> list[str]:
+    return [f'<binding name="{escape(n)}">' for n in names]
+
+
+def _xml_row(keys: list[str], values: list[str | None]) -> str:
     bindings = "".join(
-        f'<binding name="{escape(n)}">{_xml_term(t)}</binding>'
-        for n, t in zip(names, terms, strict=True)
-        if t is not None
+        f"{k}{v}</binding>" for k, v in zip(keys, values, strict=True) if v is not None
     )
     return f"<result>{bindings}</result>"
 
@@ -162,9 +190,7 @@ def _xml_row(names: list[str], terms: Sequence[Term | None]) -> str:
 # ------------------------------------------------------------------ CSV and TSV
 
 
-def _csv_field(term: Term | None) -> str:
-    if term is None:
-        return ""
+def _csv_term(term: Term) -> str:
     if isinstance(term, ox.BlankNode):
         text = f"_:{term.value}"
     elif isinstance(term, ox.NamedNode | ox.Literal):
@@ -176,14 +202,12 @@ def _csv_field(term: Term | None) -> str:
     return text
 
 
-def _csv_row(names: list[str], terms: Sequence[Term | None]) -> str:
-    return ",".join(_csv_field(t) for t in terms) + "\r\n"
+def _csv_row(keys: list[str], values: list[str | None]) -> str:
+    return ",".join(v or "" for v in values) + "\r\n"
 
 
-def _tsv_field(term: Term | None) -> str:
+def _tsv_term(term: Term) -> str:
     """A term in Turtle syntax (tabs and line breaks escaped); numbers and booleans bare."""
-    if term is None:
-        return ""
     if isinstance(term, ox.Triple):
         raise UnsupportedTermError("quoted triples are not supported in results")
     if isinstance(term, ox.Literal) and not term.language:
@@ -193,8 +217,8 @@ def _tsv_field(term: Term | None) -> str:
     return str(term)
 
 
-def _tsv_row(names: list[str], terms: Sequence[Term | None]) -> str:
-    return "\t".join(_tsv_field(t) for t in terms) + "\n"
+def _tsv_row(keys: list[str], values: list[str | None]) -> str:
+    return "\t".join(v or "" for v in values) + "\n"
 
 
 def _lines(head: Callable[[list[str]], str]) -> Callable[[list[str], str | None], str]:
@@ -206,13 +230,27 @@ def _lines(head: Callable[[list[str]], str]) -> Callable[[list[str], str | None]
     return first
 
 
+def _no_keys(names: list[str]) -> list[str]:
+    """CSV and TSV: a value's place in the line says its variable."""
+    return names
+
+
 FORMATS: dict[str, _Format] = {
-    ox.QueryResultsFormat.JSON.media_type: _Format(_json_head, _json_row, ",", "]}}"),
-    ox.QueryResultsFormat.XML.media_type: _Format(_xml_head, _xml_row, "", "</results></sparql>"),
+    ox.QueryResultsFormat.JSON.media_type: _Format(
+        _json_head, _json_keys, _json_term, _json_row, ",", "]}}"
+    ),
+    ox.QueryResultsFormat.XML.media_type: _Format(
+        _xml_head, _xml_keys, _xml_term, _xml_row, "", "</results></sparql>"
+    ),
     ox.QueryResultsFormat.CSV.media_type: _Format(
-        _lines(lambda names: ",".join(names) + "\r\n"), _csv_row, "", ""
+        _lines(lambda names: ",".join(names) + "\r\n"), _no_keys, _csv_term, _csv_row, "", ""
     ),
     ox.QueryResultsFormat.TSV.media_type: _Format(
-        _lines(lambda names: "\t".join(f"?{n}" for n in names) + "\n"), _tsv_row, "", ""
+        _lines(lambda names: "\t".join(f"?{n}" for n in names) + "\n"),
+        _no_keys,
+        _tsv_term,
+        _tsv_row,
+        "",
+        "",
     ),
 }
