@@ -300,11 +300,9 @@ class Worker:
             return
         now = _cpu_seconds(self.process.pid)
         used = demote_after_s if now is None else now - self.cpu_s
-        if used < demote_after_s:  # /proc counts in ticks: sooner than two tells nothing
-            again = max(demote_after_s - used, 2 / CLOCK_TICKS)
-            self._demotion = asyncio.get_running_loop().call_later(
-                again, self._check, demote_after_s
-            )
+        if used < demote_after_s:
+            loop = asyncio.get_running_loop()
+            self._demotion = loop.call_later(demote_after_s - used, self._check, demote_after_s)
             return
         self._demotion = None
         _demote(self.process.pid)
