@@ -240,8 +240,8 @@ class Settings(BaseSettings):
     demote_query_after_s: float = Field(
         0.2,
         gt=0,
-        description="A query that has used this much CPU time drops to the idle CPU class, "
-        "so cheap queries overtake runaway ones; its worker is replaced when it ends",
+        description="A query still running after this long drops to the idle CPU class, so "
+        "cheap queries overtake runaway ones; its worker is replaced when it ends",
         json_schema_extra=PUBLISHED,
     )
     worker_nice: int = Field(

@@ -6,7 +6,6 @@ import asyncio
 import json
 import math
 import os
-import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -135,35 +134,6 @@ def test_a_long_query_drops_to_idle_priority_and_its_worker_is_replaced(
     assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
     assert not first.process.is_alive() and replacement is not first
     assert not replacement.demoted
-
-
-def test_a_query_kept_waiting_for_the_cpu_is_not_demoted(release: Release) -> None:
-    """Demotion charges CPU time, not time on the clock: a cheap query whose worker gets no
-    CPU for many times ``demote_after_s`` (here stopped, as a busy host's scheduler would
-    keep it waiting) keeps its priority and its worker."""
-
-    async def scenario() -> tuple[Worker, Worker, int, Answer | Failure, float]:
-        async with pool_of_one(release, demote_after_s=0.05) as pool:
-            first = await idle_worker(pool)
-            pid = first.process.pid or 0
-            loop = asyncio.get_running_loop()
-            os.kill(pid, signal.SIGSTOP)
-            try:
-                running = asyncio.ensure_future(pool.run(ASK, 30))
-                started = loop.time()
-                while loop.time() - started < 0.5:  # ten times the demotion's CPU time
-                    await asyncio.sleep(0.05)
-                scheduler = os.sched_getscheduler(pid)
-            finally:
-                os.kill(pid, signal.SIGCONT)
-            answer = await running
-            waited = loop.time() - started
-            return first, await idle_worker(pool), scheduler, answer, waited
-
-    first, after, scheduler, answer, waited = asyncio.run(scenario())
-    assert waited >= 0.5 and isinstance(answer, Answer)
-    assert scheduler == os.SCHED_OTHER
-    assert after is first and not after.demoted
 
 
 def test_a_quick_query_keeps_its_worker_and_priority(release: Release) -> None:

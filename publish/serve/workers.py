@@ -8,12 +8,10 @@ wait, in a line that is fair between client addresses (``line``); beyond that th
 refuses at once so the caller can answer 429.
 
 Workers share the host's cores, and a few runaway queries would otherwise take as much CPU
-as all the cheap ones together. So a query that has used ``demote_after_s`` of CPU time has
-its worker dropped to the idle scheduling class: it gets only the CPU that nobody else
-wants, and the cheap queries overtake it. CPU time, not time on the clock: under load a
-cheap query waits for a core longer than it runs, and demoting it made the load worse. A
-process may not raise its own priority back, so a demoted worker is replaced once its
-query ends (a fork, its store opened again, its caches cold: tens of milliseconds of CPU).
+as all the cheap ones together. So a query still running after ``demote_after_s`` has its
+worker dropped to the idle scheduling class: it gets only the CPU that nobody else wants,
+and the cheap queries overtake it. A process may not raise its own priority back, so a
+demoted worker is replaced once its query ends (a fork, some 30 ms).
 """
 
 from __future__ import annotations
@@ -35,13 +33,11 @@ import signal
 import socket
 import struct
 import sys
-import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import forkserver
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any, TypeVar
 
 from publish.serve.execute import Answer, Failure, Job, run
@@ -54,7 +50,6 @@ log = logging.getLogger("bomay.workers")
 T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 RESPAWN_BACKOFF_MAX_S = 30  # the longest pause between attempts to replace a worker
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # /proc's unit
 
 
 def _forkserver() -> mp.context.ForkServerContext:
@@ -80,17 +75,6 @@ def start_fork_server() -> None:
     """Start the fork server now, not at the first worker: it spends a few hundred
     milliseconds importing the program, which can overlap the server's own start-up."""
     forkserver.ensure_running()
-
-
-def _cpu_seconds(pid: int | None) -> float | None:
-    """The CPU time (user and system, all threads) process ``pid`` has used so far, as the
-    worker's own ``time.process_time()`` counts it; None where /proc cannot tell (not Linux,
-    or the process has ended)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
 def _demote(pid: int | None) -> None:
@@ -145,14 +129,11 @@ def _job_frame(job: Job) -> bytes:
 
 
 def _answer_frame(outcome: Answer | Failure) -> bytes:
-    """The outcome, and the worker's CPU time so far (what its next query is measured
-    from, to tell when it has cost enough to be demoted)."""
-    cpu = time.process_time()
     if isinstance(outcome, Failure):
-        return _frame({"failure": dataclasses.asdict(outcome), "cpu": cpu})
+        return _frame({"failure": dataclasses.asdict(outcome)})
     header = dataclasses.asdict(outcome)
     body = header.pop("body")
-    return _frame({"answer": header, "cpu": cpu}, body)
+    return _frame({"answer": header}, body)
 
 
 def _read_blocking(channel: io.BufferedIOBase) -> Job | None:  # pragma: no cover - in the worker
@@ -217,7 +198,7 @@ def _serve(config: WorkerConfig, sock: socket.socket) -> None:  # pragma: no cov
         except OSError as error:  # a remote store that is down or holds another release
             channel.write(_frame({"failed": str(error)}))
             return
-        channel.write(_frame({"ready": isolated, "cpu": time.process_time()}))
+        channel.write(_frame({"ready": isolated}))
         channel.flush()
         while (job := _read_blocking(channel)) is not None:
             channel.write(_answer_frame(run(store, job)))
@@ -232,8 +213,6 @@ class Worker:
         self.sock = sock
         self.demoted = False  # dropped to idle priority by a long query: to be replaced
         self.isolated = False
-        self.cpu_s = 0.0  # the process's CPU time when it last answered (or became ready)
-        self._demotion: asyncio.TimerHandle | None = None
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
 
@@ -261,7 +240,6 @@ class Worker:
         if "ready" not in status:
             raise RuntimeError(f"a query worker could not open the store: {status['failed']}")
         self.isolated = bool(status["ready"])
-        self.cpu_s = float(status["cpu"])
 
     async def ask(self, job: Job, timeout_s: float, demote_after_s: float) -> Answer | Failure:
         if self._reader is None or self._writer is None:
@@ -269,16 +247,15 @@ class Worker:
         # the answer is read in the caller's task, under one deadline, and the demotion is a
         # timer: no task and no wait of its own per query (they cost the event loop more
         # than the rest of the hop)
-        if demote_after_s < timeout_s:
-            loop = asyncio.get_running_loop()
-            self._demotion = loop.call_later(demote_after_s, self._check, demote_after_s)
+        loop = asyncio.get_running_loop()
+        demotion = (
+            loop.call_later(demote_after_s, self._demote) if demote_after_s < timeout_s else None
+        )
         try:
             self._writer.write(_job_frame(job))
             await self._writer.drain()
             async with asyncio.timeout(timeout_s):
-                header, body = await _read(self._reader)
-            self.cpu_s = float(header["cpu"])
-            result = _outcome(header, body)
+                result = _outcome(*await _read(self._reader))
         except TimeoutError as error:  # before OSError, of which it is a subclass
             raise QueryTimeoutError(
                 f"the query ran longer than {timeout_s:g} s and was stopped"
@@ -288,24 +265,14 @@ class Worker:
                 "the query stopped its worker process; it was replaced"
             ) from error
         finally:
-            if self._demotion is not None:
-                self._demotion.cancel()
-                self._demotion = None
+            if demotion is not None:
+                demotion.cancel()
         return result
 
-    def _check(self, demote_after_s: float) -> None:
-        """The query has run ``demote_after_s`` on the clock: if it has used that much CPU,
-        to the idle CPU class (see the module); else look again when it could have."""
-        if not self.process.is_alive():  # its pid may be another's by now
-            return
-        now = _cpu_seconds(self.process.pid)
-        used = demote_after_s if now is None else now - self.cpu_s
-        if used < demote_after_s:
-            loop = asyncio.get_running_loop()
-            self._demotion = loop.call_later(demote_after_s - used, self._check, demote_after_s)
-            return
-        self._demotion = None
-        _demote(self.process.pid)
+    def _demote(self) -> None:
+        """The query has run ``demote_after_s``: to the idle CPU class (see the module)."""
+        if self.process.is_alive():  # else its pid may be another's by now
+            _demote(self.process.pid)
         self.demoted = True
 
     def hang_up(self) -> None:
