@@ -133,9 +133,17 @@ class Checked:
 
     def close(self) -> None:
         """Let go of a copied store, so that RocksDB closes its folder (pyoxigraph closes a
-        store when it is freed) before the release folder is renamed or removed."""
+        store when it is freed) before the release folder is renamed or removed.
+
+        The checks' frames hold it too, kept alive by reference cycles (the exceptions the
+        SPARQL parser raises and catches in ``shacl_sparql``'s reach check), which nothing
+        collects while the build runs with the collector off: left to the end of the build,
+        the store was still open when its folder was renamed, so a compaction RocksDB was
+        running failed to write its file, and its close waited a second for a retry. One
+        collection here frees them (0.1 s of CPU at 300,000 triples)."""
         if self.copied:
             self.store = ox.Store()
+            gc.collect()
 
 
 def check(settings: Settings, step: Step = lambda _: None, folder: Path | None = None) -> Checked:
