@@ -8,6 +8,8 @@ The build cache lives in ``{release_dir}/.cache`` (private, never served, safe t
   whatever else changed, and an unchanged file is read back instead of parsed again.
   ``units/{sha256}.nq.gz`` is the same text as one gzip member: the release's N-Quads dump
   is the members of its units end to end, so an unchanged unit is not compressed again.
+  ``units/{sha256}.nt`` is the unit's plain facts (no inference graph) as sorted N-Triples,
+  which the facts' dumps merge.
 - ``reference/{key}/``: what the reference step made from inputs ``key`` (its units by name
   and digest, the packages' records, the crosswalk files), so that a build whose reference
   inputs did not change reads it back instead of generating and canonicalising 250,000 quads.
@@ -38,7 +40,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from publish import __version__
-from publish.build.dumps import gzip_member
+from publish.build.dumps import InferenceTest, fact_lines, gzip_member
 from publish.settings import Settings
 
 STATE = "state.json"
@@ -265,6 +267,18 @@ class BuildCache:
             self.write(path.name, member)
             return member
 
+    def facts(self, unit: Unit, is_inference: InferenceTest) -> bytes:
+        """The unit's plain facts as sorted N-Triples (``dumps.fact_lines``), written once:
+        the facts' dumps merge those of every unit (writing them all from the quads' Python
+        objects took 0.6 s at 300,000 triples)."""
+        path = self.units / f"{unit.sha}.nt"
+        try:
+            return path.read_bytes()
+        except OSError:
+            lines = fact_lines(unit.quads, is_inference)
+            self.write(path.name, lines)
+            return lines
+
     def made(self, kind: str, key: str) -> Path:
         """The folder for what the build made of kind ``kind`` from inputs ``key``."""
         return self.folder / kind / key
@@ -320,7 +334,7 @@ class BuildCache:
     def save(self, key: str, units: Sequence[Unit], release: str) -> None:
         """Record a build that passed validation (written as ``release``), and drop units
         no state names."""
-        keep = {f"{u.sha}.{suffix}" for u in units for suffix in ("nq", "nq.gz")}
+        keep = {f"{u.sha}.{suffix}" for u in units for suffix in ("nq", "nq.gz", "nt")}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{STATE}.{os.getpid()}"
@@ -330,7 +344,7 @@ class BuildCache:
             for unit in units:  # generated units are kept only now, for the next delta
                 if not (self.units / f"{unit.sha}.nq").exists():
                     self.write(f"{unit.sha}.nq", unit.text)
-            for path in self.units.glob("*.nq*"):
+            for path in (*self.units.glob("*.nq*"), *self.units.glob("*.nt")):
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
         except OSError:

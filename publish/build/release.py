@@ -406,11 +406,15 @@ def _write(
     dataset, rights_graph = ox.NamedNode(iris.dataset), ox.NamedNode(iris.graph("rights"))
     licence = [q for q in checked.quads if q.graph_name == rights_graph and q.subject == dataset]
     cache = BuildCache(settings)
-    members = [cache.member(u) for u in sorted(checked.units, key=lambda u: u.name)]
+    units = sorted(checked.units, key=lambda u: u.name)
+
+    def is_inference(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bool:
+        return iris.is_inference(str(getattr(graph, "value", "")))
+
     dumps = write_dataset_dumps(
-        checked.quads, members, folder, prefixes,
-        lambda g: iris.is_inference(str(getattr(g, "value", ""))), licence,
-        lambda run, make: cache.run(checked.key, run, make),
+        checked.quads, [cache.member(u) for u in units],
+        [cache.facts(u, is_inference) for u in units], folder, prefixes, is_inference,
+        licence, lambda run, make: cache.run(checked.key, run, make),
     )  # fmt: skip
     cache.keep_only_runs()
     content = _content_key(settings, sha256(folder / DATASET_QUADS))
