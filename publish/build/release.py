@@ -437,7 +437,7 @@ def _write(
     step("store")
     store = checked.store if checked.copied else _store(folder / "store", checked)
     # the same quads in memory answer the build's own queries in half the time
-    stats = compute(checked.store, iris.vocab)
+    stats = compute(checked.store, iris.vocab, _earlier_graphs(checked, settings, iris))
     context = _context(checked.store, iris, checked, settings)
     step("describe")
     facts = [FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name)) for d in dumps]
@@ -583,6 +583,30 @@ def _earlier_index(
         return None
     changed = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
     return Earlier(read_browse_index(base), changed)
+
+
+def _earlier_graphs(
+    checked: Checked, settings: Settings, iris: Iris
+) -> tuple[list[dict[str, str | int]], set[str]] | None:
+    """The counts per graph of the release whose store ``checked.store`` is a copy of, and
+    the graphs the change since may have changed (those of the changed units' quads); None
+    when the store is not such a copy."""
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    if not checked.copied or checked.delta is None or base is None:
+        return None
+    if checked.delta.since != base.name:  # pragma: no cover - the same state names both
+        return None
+    stats = _manifest(base).get("stats")
+    catalogue = iris.graph("catalogue")  # not in the copy: the description is made anew
+    if not isinstance(stats, dict) or not isinstance(stats.get("graphs"), list):
+        return None
+    rows = [row for row in stats["graphs"] if row["g"] != catalogue]
+    changed = {
+        q.graph_name.value
+        for q in (*checked.delta.removed, *checked.delta.added)
+        if isinstance(q.graph_name, ox.NamedNode)
+    }
+    return rows, changed
 
 
 def _earlier_labels(
