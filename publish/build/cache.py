@@ -71,6 +71,7 @@ def inputs_key(settings: Settings) -> str:
             *CODE.rglob("*.py"),
             *Path(settings.ontology_dir).rglob("*"),
             *Path(settings.shapes_dir).glob("*.ttl"),
+            *(Path(settings.shapes_dir) / "datacube").glob("*"),  # the Data Cube's checks
             *(Path(settings.data_dir) / "reference").glob("*"),
         }
     ):

@@ -199,9 +199,10 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
     reaches = cache.reaches(key)
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta, reaches)
     cache.keep_reaches(key, reaches)
-    broken = cube.check(store, settings, loaded.files_by_subject)  # across figures: all
+    changed_quads = None if delta is None else [*delta.removed, *delta.added]
+    broken = cube.check(store, settings, loaded.files_by_subject, changed_quads)  # all figures
     if broken:
-        report = Report(False, [*report.violations, *broken], report.graph)
+        report = Report(False, [*report.violations, *broken], report.graph, report.scope)
     if not report.conforms:
         raise ValidationFailedError(report)
     return Checked(loaded, report, reference, key, units, store, delta, copied=base is not None)
@@ -474,6 +475,8 @@ def _write(
     if not checked.copied:  # a copy keeps the last release's compacted tables: compacting
         store.optimize()  # them again for a change's few statements took 0.3 to 0.5 s
     del store  # release the RocksDB lock before the folder is renamed
+    releases = settings.release_dir / "releases"
+    linked = BuildCache(settings).base(checked.key, releases) if checked.copied else None
     checked.close()  # and before its files are hashed: RocksDB may still be compacting them
     graphs = [*stats["graphs"], {"g": iris.graph("catalogue"), "n": len(catalogue)}]
     manifest = {
@@ -495,7 +498,7 @@ def _write(
     names = sorted([*(d.name for d in dumps), *indexes, *extra])
     sums = sums_text(folder, names, {f.dump.name: f.sha256 for f in facts})
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
-    write_store_sums(folder)
+    write_store_sums(folder, linked)
     return release_id
 
 
