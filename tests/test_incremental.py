@@ -206,3 +206,41 @@ def test_a_duplicate_made_by_a_change_is_refused_by_the_build_after_it(
         build(settings)
     assert (tmp_path / "dist" / "current").resolve() == first
     assert not list((tmp_path / "dist" / "releases").glob(".building-*"))  # its copy is gone
+
+
+def test_the_units_list_keeps_the_units_a_change_left_alone() -> None:
+    iris = Iris("https://example.org/")
+    vocab, skos, schema = iris.vocab, "http://www.w3.org/2004/02/skos/core#", "https://schema.org/"
+
+    def store(*extra: tuple[str, str, str]) -> ox.Store:
+        triples = [
+            ("t", f"{skos}broadMatch", "level"),
+            *((u, f"{skos}prefLabel", u.upper()) for u in ("p1", "p2", "d", "c", "t", "n")),
+            *((u, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"{vocab}AdministrativeUnit")
+              for u in ("p1", "p2", "d", "c")),
+            *((u, f"{vocab}unitType", "t") for u in ("p1", "p2", "d", "c")),
+            ("c", f"{schema}containedInPlace", "d"),
+            *((p, f"{schema}containedInPlace", "vn") for p in ("p1", "p2")),  # the country
+            *extra,
+        ]  # fmt: skip
+
+        def term(value: str) -> ox.NamedNode | ox.Literal:
+            return ox.NamedNode(value if ":" in value else iris.resource(value))
+
+        made = ox.Store()
+        made.extend(ox.Quad(term(s), term(p), ox.Literal(o) if o.isupper() else term(o))
+                    for s, p, o in triples)  # fmt: skip
+        return made
+
+    def index(of: ox.Store, earlier: Earlier | None = None) -> Any:
+        return json.loads(json.dumps(build_index(of, iris.base, vocab, earlier)))
+
+    before = store(("d", f"{schema}containedInPlace", "p1"))
+    # the district moves to the other province (its commune with it), a unit is added
+    after = store(("d", f"{schema}containedInPlace", "p2"),
+                  ("n", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+                   f"{vocab}AdministrativeUnit"))  # fmt: skip
+    changed = {iris.resource("d"), iris.resource("n")}
+    assert index(after, Earlier(index(before), changed)) == index(after)
+    units = {u["iri"]: u for u in index(after)["lists"]["units"]}
+    assert units[iris.resource("c")]["facets"]["province"] == [iris.resource("p2")]

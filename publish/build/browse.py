@@ -40,6 +40,10 @@ class Kind:
 
     name: str
     query: str
+    #: an item's row reads only its own statements and those of its facets' values, and its
+    #: places (all but their province) are its own statements: after a change, the items of
+    #: the last release that none of these changed are kept (their province found again)
+    own: bool = False
 
 
 def kinds(vocab: str) -> list[Kind]:
@@ -60,7 +64,8 @@ def kinds(vocab: str) -> list[Kind]:
              OPTIONAL {{ ?f_type <{SKOS}broadMatch> ?f_level }} }} }}
   OPTIONAL {{ SELECT ?item ?code WHERE {{ ?item <{vocab}unitCode> ?code }} }}
   OPTIONAL {{ SELECT ?item ?date WHERE {{ ?item <{SCHEMA}foundingDate> ?date }} }}
-  OPTIONAL {{ SELECT ?item ?end WHERE {{ ?item <{SCHEMA}dissolutionDate> ?end }} }} }}"""),
+  OPTIONAL {{ SELECT ?item ?end WHERE {{ ?item <{SCHEMA}dissolutionDate> ?end }} }} }}""",
+             own=True),
         Kind("events", f"""SELECT ?item ?f_kind ?f_status ?date ?place WHERE {{
   {{ ?item a ?f_kind . ?f_kind <{RDFS}subClassOf>+ <{ORG}ChangeEvent> }}
   UNION {{ ?item a ?f_kind FILTER(?f_kind IN (<{vocab}Pilot>, <{vocab}Meeting>)) }}
@@ -187,7 +192,8 @@ def build_index(
     named: set[str] = set()
     for kind in kinds(vocab):
         items: dict[str, dict[str, Any]] = {}
-        for row in _select(store, kind.query):
+        kept, queries = _kept(kind, earlier, parents, named)
+        for row in (row for query in queries for row in _select(store, query)):
             iri = row["item"]["value"]
             item = items.setdefault(iri, {"iri": iri, "facets": defaultdict(list)})
             for name, term in row.items():
@@ -216,12 +222,41 @@ def build_index(
                                     else "unchanged"]  # fmt: skip
             item["facets"] = {k: sorted(v) for k, v in sorted(facets.items())}
         named.update(items)
-        lists[kind.name] = sorted(items.values(), key=lambda i: i["iri"])
+        lists[kind.name] = sorted([*kept, *items.values()], key=lambda i: i["iri"])
     return {
         "lists": lists,
         "labels": _labels(store, sorted(named), earlier),
         "search": _search_entries(store, base, vocab, earlier),
     }
+
+
+def _kept(
+    kind: Kind, earlier: Earlier | None, parents: dict[str, str], named: set[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The items of ``earlier``'s list of an ``own`` kind that the change left alone, each
+    with its province found again, and the queries for the others (the whole query when
+    nothing is kept); the IRIs the kept items name join ``named``. The units' list is
+    14,000 rows at national size, of which a change touches a few."""
+    if earlier is None or not kind.own or kind.name not in earlier.index["lists"]:
+        return [], [kind.query]
+    known, changed = earlier.index["labels"], earlier.changed
+    kept, again = [], set(changed)
+    for item in earlier.index["lists"][kind.name]:
+        facets = item["facets"]
+        values = [v for name, vs in facets.items() if name != "province" for v in vs]
+        if item["iri"] in changed or any(v in changed for v in values):
+            again.add(item["iri"])
+            continue
+        places = facets.get("place", [])
+        provinces = sorted({_province(place, parents) for place in places})
+        if places:
+            facets["province"] = provinces
+        kept.append(item)
+        named.update([item["iri"], *provinces, *(v for v in values if v in known)])
+    where = kind.query.index("WHERE {") + len("WHERE {")
+    queries = [kind.query[:where] + f" {values}" + kind.query[where:]
+               for values in _values("item", sorted(again))]  # fmt: skip
+    return kept, queries
 
 
 def _search_entries(
