@@ -465,6 +465,8 @@ def _write(
     store.flush()
     store.optimize()
     del store  # release the RocksDB lock before the folder is renamed
+    checked.close()
+    _drop_logs(folder / "store")
     graphs = [*stats["graphs"], {"g": iris.graph("catalogue"), "n": len(catalogue)}]
     manifest = {
         "issued": settings.issued.isoformat(),
@@ -596,6 +598,14 @@ def _store(path: Path, checked: Checked) -> ox.Store:
     store.flush()
     store.optimize()
     return store
+
+
+def _drop_logs(path: Path) -> None:
+    """Open the written store once more, alone, and close it: RocksDB then deletes the
+    write-ahead logs that ``flush`` and ``optimize`` leave behind, whose data are already in
+    its tables (132 of the 818 MB of a store built after a change at 1.37M triples), and
+    which every server start would otherwise hash with the rest."""
+    ox.Store(str(path))
 
 
 def with_merge(store: ox.Store, quads: list[ox.Quad]) -> ox.Store:
