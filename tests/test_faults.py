@@ -22,6 +22,7 @@ from publish.build.release import _prune, build
 from publish.cli import app
 from publish.integrity import STORE_CHECKSUMS, verify
 from publish.inuse import hold, is_held
+from publish.serve.verified import ReleaseCheck
 from publish.settings import Settings
 from publish.store import Release
 
@@ -147,6 +148,18 @@ def test_a_damaged_file_is_found_by_verify_and_serve_refuses(
     # the store is checked before the server listens; the dumps just after, and until
     # then (and after) nothing is served from them
     assert set(answers) <= {503}, answers
+
+
+def test_a_missing_file_is_reported_by_the_part_of_the_check_that_reads_it(
+    release: Release, tmp_path: Path
+) -> None:
+    good = copy_release(release, tmp_path / "dist")
+    (good / "bomay.nt.gz").unlink()
+    store_file = (good / STORE_CHECKSUMS).read_text().splitlines()[-1].split("  ")[1]
+    (good / store_file).unlink()
+    check = ReleaseCheck(good)
+    assert check.queried.result() == [f"{store_file}: missing (listed in {STORE_CHECKSUMS})"]
+    assert check.rest.result() == ["bomay.nt.gz: missing (listed in SHA256SUMS)"]
 
 
 def _serve_damaged(env: dict[str, str]) -> tuple[int, str, list[int]]:
