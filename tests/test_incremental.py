@@ -4,6 +4,7 @@ build finds, and writes the same release, byte for byte."""
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,18 @@ def test_a_one_article_change_is_validated_alone_and_builds_the_full_release(
     # (a label, not a quote: the build checks every quote against its source's text)
     article.write_text(text.replace("Hai Phong City Web Portal", "Hai Phong City web portal", 1),
                        encoding="utf-8")  # fmt: skip
+    real_switch, switched = release_module._switch, []
+
+    def switch(link: Path, target: Path) -> None:  # the copied store is closed by then
+        store = str(target / "store")
+        fds = Path("/proc/self/fd").iterdir()
+        assert not [fd for fd in fds if os.path.realpath(fd).startswith(store)], "store open"
+        switched.append(target)
+        real_switch(link, target)
+
+    monkeypatch.setattr(release_module, "_switch", switch)
     incremental = build(settings)
+    assert switched == [incremental]
     assert check(settings).report.scope == 0  # nothing changed since: nothing to look at
     # the N-Quads dump: one gzip member per unit of the build, as the cache keeps them
     state = json.loads((tmp_path / "dist" / ".cache" / "state.json").read_text(encoding="utf-8"))

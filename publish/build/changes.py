@@ -14,7 +14,7 @@ import gzip
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ LABELS = tuple(
 RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 #: resources the summary names one by one, per kind of change (the counts are complete)
 MAX_LISTED = 500
+#: IRIs looked for in the text of a unit at most, before its quads are read instead
+MAX_SEARCHED = 64
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def _from_delta(
     each is named by content as in the whole release), and the labels that name the
     resources changed are those of their statements in any unit."""
     changed = {q.graph_name for q in (*delta.removed, *delta.added)}
-    same = [q for u in units if u.name not in delta.changed for q in u.quads
+    others = [u for u in units if u.name not in delta.changed]
+    same = [q for u in others if _may_state(u, changed) for q in u.quads
             if q.graph_name in changed]  # fmt: skip
     before, after = _by_content([*same, *delta.removed]), _by_content([*same, *delta.added])
     added, removed = sorted(after - before, key=str), sorted(before - after, key=str)
@@ -110,9 +113,17 @@ def _from_delta(
     def naming(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return [q for q in quads if q.predicate in LABELS and q.subject in subjects]
 
-    kept = naming(q for u in units if u.name not in delta.changed for q in u.quads)
+    kept = naming(q for u in others if _may_state(u, subjects) for q in u.quads)
     names = labels([*kept, *naming(delta.removed)]) | labels([*kept, *naming(delta.added)])
     return added, removed, names
+
+
+def _may_state(unit: Unit, terms: Set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> bool:
+    """Whether ``unit``'s quads may hold one of ``terms``: True unless its text names none
+    of a few IRIs (a search of the text is cheaper than its quads, up to a point)."""
+    if len(terms) > MAX_SEARCHED or not all(isinstance(t, ox.NamedNode) for t in terms):
+        return True
+    return any(unit.states(str(t)) for t in terms)
 
 
 def _by_content(quads: Iterable[ox.Quad]) -> set[ox.Quad]:

@@ -20,10 +20,13 @@ WHERE {
 } GROUP BY ?article ORDER BY ?article"""
 
 
+#: the OPTIONALs as sub-selects, which the engine joins by hash: with ?u bound, a lookup on
+#: disk for each of 14,000 units took half as long again
 UNITS = """SELECT ?period ?type (COUNT(DISTINCT ?u) AS ?units) WHERE {
-  ?u a bomay:AdministrativeUnit ; bomay:unitCode ?code ; bomay:unitType/skos:prefLabel ?type
-  FILTER(LANG(?type) = "en")
-  OPTIONAL { ?u schema:dissolutionDate ?end } OPTIONAL { ?u schema:foundingDate ?start }
+  ?u a bomay:AdministrativeUnit ; bomay:unitCode ?code ; bomay:unitType ?t .
+  { SELECT ?t ?type WHERE { ?t skos:prefLabel ?type FILTER(LANG(?type) = "en") } }
+  OPTIONAL { SELECT ?u ?end WHERE { ?u schema:dissolutionDate ?end } }
+  OPTIONAL { SELECT ?u ?start WHERE { ?u schema:foundingDate ?start } }
   BIND(IF(BOUND(?end), "until 2025-06-30",
           IF(BOUND(?start), "from 2025-07-01", "continuing")) AS ?period)
 } GROUP BY ?period ?type ORDER BY DESC(?period) ?type"""
@@ -48,10 +51,32 @@ def select(store: ox.Store, query: str, vocab: str) -> list[dict[str, str | int]
     return rows
 
 
-def compute(store: ox.Store, vocab: str) -> dict[str, list[dict[str, str | int]]]:
+#: ``%s``: one graph's IRI
+IN_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
+Rows = list[dict[str, str | int]]
+
+
+def compute(
+    store: ox.Store, vocab: str, earlier: tuple[Rows, set[str]] | None = None
+) -> dict[str, Rows]:
+    """The counts; with ``earlier``, the counts per graph of a store that differs from this
+    one in the graphs named beside them only, those graphs alone are counted (counting
+    every quad on disk took 0.15 s at 300,000 triples)."""
     return {
-        "graphs": select(store, PER_GRAPH, vocab),
+        "graphs": select(store, PER_GRAPH, vocab) if earlier is None else _graphs(store, *earlier),
         "classes": select(store, PER_CLASS, vocab),
         "sources": select(store, PER_SOURCE, vocab),
         "units": select(store, UNITS, vocab),
     }
+
+
+def _graphs(store: ox.Store, earlier: Rows, changed: set[str]) -> Rows:
+    rows = [row for row in earlier if row["g"] not in changed]
+    for graph in changed:
+        result = store.query(IN_GRAPH % graph)
+        if not isinstance(result, ox.QuerySolutions):  # pragma: no cover - a SELECT
+            raise TypeError("a SELECT")
+        count = int(next(iter(result))["n"].value)
+        if count:
+            rows.append({"g": graph, "n": count})
+    return sorted(rows, key=lambda row: str(row["g"]))

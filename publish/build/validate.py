@@ -61,6 +61,7 @@ def validate(
     shapes: rdflib.Graph,
     files_by_subject: Mapping[str, set[str]],
     delta: Delta | None = None,
+    reaches: dict[str, int | None] | None = None,
 ) -> Report:
     """Validate the data in ``store``'s default graph (the merge of the release, ontology
     included, so sh:targetClass follows rdfs:subClassOf).
@@ -68,7 +69,7 @@ def validate(
     The shapes run as SPARQL on pyoxigraph (``shacl_sparql``); a shape it cannot compile
     goes to pyshacl, over an rdflib copy of the data made only then. With ``delta``, the
     change since a build that passed, the compiled core constraints look only at the focus
-    nodes it can affect (``Delta.affected``).
+    nodes it can affect (``Delta.affected``); ``reaches`` is ``shacl_sparql.run``'s.
     """
     compiled = shacl_sparql.compile_shapes(shapes, store)
 
@@ -93,7 +94,10 @@ def validate(
         scope = delta.mark(store, shacl_sparql.deep(shapes))
     try:
         restrict = None if delta is None else MARKED
-        conforms = shacl_sparql.run(compiled.checks, store, results, shapes, restrict) and conforms
+        conforms = (
+            shacl_sparql.run(compiled.checks, store, results, shapes, restrict, reaches)
+            and conforms
+        )
     finally:
         store.remove_graph(AFFECTED)
     violations = [
