@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from conftest import project_env
+from conftest import project_env, settings_for
+from publish.build.release import ValidationFailedError, build, check
 from publish.cli import app
 
 runner = CliRunner()
@@ -44,8 +46,7 @@ def test_two_observations_no_dimension_tells_apart_break_ic12(project_copy: Path
     assert f"{OBS}don-vi-su-nghiep-cong-lap" in output and f"{OBS}phong-cap-huyen" in output
 
 
-def test_a_dimension_only_an_inference_gives_breaks_ic11(project_copy: Path) -> None:
-    data = project_copy / "data"
+def give_a_dimension_only_by_an_inference(data: Path) -> None:
     meeting = "<meeting/hai-phong/2020-11-20-lam-viec-voi-doan-kiem-tra-bo-noi-vu>"
     edit(data / "article-003.ttl", f"    bomay:refPeriod {meeting} ;\n", "")
     edit(
@@ -54,10 +55,32 @@ def test_a_dimension_only_an_inference_gives_breaks_ic11(project_copy: Path) -> 
         f"<observation/003/don-vi-bo-may-hanh-chinh-cap-thanh-pho> bomay:refPeriod {meeting} .\n"
         "    <meeting/hai-phong/2020-11-20-lam-viec-voi-doan-kiem-tra-bo-noi-vu> schema:startDate",
     )
+
+
+def test_a_dimension_only_an_inference_gives_breaks_ic11(project_copy: Path) -> None:
+    give_a_dimension_only_by_an_inference(project_copy / "data")
     code, output = validate(project_copy)
     assert code == 1
     assert "cube#IC-11" in output and f"{OBS}don-vi-bo-may-hanh-chinh-cap-thanh-pho" in output
     assert "data/article-003.ttl" in output
+
+
+def test_a_build_after_a_change_checks_the_figures_when_the_change_can_break_them(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    settings = settings_for(project_copy, tmp_path / "dist")
+    build(settings)
+    article = project_copy / "data" / "article-003.ttl"
+    text = article.read_text(encoding="utf-8")
+    # a change the constraints do not read: they are not asked again
+    edit(article, "Hai Phong City Web Portal", "Hai Phong City web portal")
+    assert check(settings).report.scope is not None  # a build after a change
+    article.write_text(text, encoding="utf-8")
+    give_a_dimension_only_by_an_inference(project_copy / "data")
+    with pytest.raises(ValidationFailedError) as failed:
+        check(settings)
+    assert failed.value.report.scope is not None
+    assert {v.shape.rsplit("#", 1)[-1] for v in failed.value.report.violations} == {"IC-11"}
 
 
 def test_a_dimension_without_a_range_breaks_ic4(project_copy: Path) -> None:

@@ -156,7 +156,7 @@ def _values(variable: str, iris: list[str]) -> Iterator[str]:
 @dataclass(frozen=True)
 class Earlier:
     """The index of the release that the last good build wrote, and the IRIs whose own
-    statements may differ from that release's (the subjects of the build's changed units,
+    statements may differ from that release's (the subjects of the quads the build changed,
     and of both releases' catalogue graphs).
 
     A resource's search entry (its names and types) and its label are read from its own

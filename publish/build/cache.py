@@ -23,7 +23,7 @@ The build cache lives in ``{release_dir}/.cache`` (private, never served, safe t
   reference tables, settings, bomay's own code), and the digest of each unit of the last
   build that passed validation.
 
-A build whose key matches the state's validates only the focus nodes its changed units can
+A build whose key matches the state's validates only the focus nodes the quads it changed can
 affect (``Delta.affected``); any other build validates everything. Either way the release
 is written from the full set of quads, so it is byte for byte what a full build writes
 (``tests/test_incremental.py``).
@@ -71,6 +71,7 @@ def inputs_key(settings: Settings) -> str:
             *CODE.rglob("*.py"),
             *Path(settings.ontology_dir).rglob("*"),
             *Path(settings.shapes_dir).glob("*.ttl"),
+            *(Path(settings.shapes_dir) / "datacube").glob("*"),  # the Data Cube's checks
             *(Path(settings.data_dir) / "reference").glob("*"),
         }
     ):
@@ -146,6 +147,14 @@ class Delta:
     added: list[ox.Quad] = field(default_factory=list)  # and after
     changed: set[str] = field(default_factory=set)  # the names of those units
 
+    def differing(self) -> set[ox.Quad]:
+        """The quads in ``removed`` or ``added`` but not both: what the change changed in the
+        store (most quads of a changed file are those it had). A unit's blank nodes keep
+        their labels unless their own statements change, and a relabelled one only makes
+        this larger."""
+        removed, added = set(self.removed), set(self.added)
+        return removed ^ added
+
     def mark(self, store: ox.Store, deep: frozenset[str]) -> int:
         """Mark in ``store`` (graph ``AFFECTED``) the focus nodes whose results the change
         can alter, and return how many: for constraints that read one step past the focus
@@ -156,7 +165,7 @@ class Delta:
         marks in the store rather than a VALUES list."""
         nodes: set[ox.NamedNode | ox.BlankNode] = set()
         linked: set[ox.NamedNode | ox.BlankNode] = set()
-        for q in (*self.removed, *self.added):
+        for q in self.differing():
             for term in (q.subject, q.predicate, q.object):
                 if isinstance(term, ox.NamedNode | ox.BlankNode):
                     nodes.add(term)

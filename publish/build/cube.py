@@ -12,7 +12,7 @@ observation, the constraint and the file, like a SHACL one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,15 +38,24 @@ def folder(settings: Settings) -> Path:
 
 
 def check(
-    store: ox.Store, settings: Settings, files_by_subject: Mapping[str, set[str]]
+    store: ox.Store,
+    settings: Settings,
+    files_by_subject: Mapping[str, set[str]],
+    changed: Sequence[ox.Quad] | None = None,
 ) -> list[Violation]:
     """The integrity constraints that the named graphs of ``store`` break (none, for a
-    release)."""
+    release). With ``changed``, the quads by which ``store`` differs from that of a build
+    that passed (of the same constraints), none are asked when no changed quad is one the
+    constraints read: the stated data they run on are then that build's (copying them out
+    of the store took 0.3 s at 300,000 triples)."""
     iris = Iris(settings.base_iri)
     prologue = sparql_prologue(iris.vocab)
     texts = {path: path.read_text(encoding="utf-8")
              for path in sorted(folder(settings).glob("*.r[qu]"))}  # fmt: skip
-    stated = _stated_store(store, iris, _predicates(prologue, texts.values()))
+    wanted = _wanted(store, iris, _predicates(prologue, texts.values()))
+    if changed is not None and not _reads_any(changed, wanted, iris):
+        return []
+    stated = _stated_store(store, iris, wanted)
     for path, text in texts.items():
         if path.suffix == ".ru":  # normalize-1, then normalize-2
             stated.update(prologue + text)
@@ -75,14 +84,17 @@ def _predicates(prologue: str, texts: Iterable[str]) -> set[str]:
     return found
 
 
-def _stated_store(store: ox.Store, iris: Iris, predicates: set[str]) -> ox.Store:
-    """What the sources and the ontology state, merged, of the predicates the constraints
-    read: every named graph of ``store`` but the inference graphs. Only those predicates are
-    copied (the reference units alone are 250,000 triples the constraints never read);
-    the data's component and parent-child properties are added to ``predicates`` first."""
+def _stated_graphs(store: ox.Store, iris: Iris) -> list[ox.NamedNode]:
+    """Every named graph of ``store`` but the inference graphs."""
     inferred = iris.graph("inference/")
-    graphs = [g for g in store.named_graphs()
-              if isinstance(g, ox.NamedNode) and not g.value.startswith(inferred)]  # fmt: skip
+    return [g for g in store.named_graphs()
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(inferred)]  # fmt: skip
+
+
+def _wanted(store: ox.Store, iris: Iris, predicates: set[str]) -> set[ox.NamedNode]:
+    """The predicates the constraints read: ``predicates``, and the data's component and
+    parent-child properties (with their inverses)."""
+    graphs = _stated_graphs(store, iris)
     declaring = [ox.NamedNode(f"{QB}{p}") for p in DECLARING]
     properties = {q.object for p in declaring for g in graphs
                   for q in store.quads_for_pattern(None, p, None, g)
@@ -90,8 +102,30 @@ def _stated_store(store: ox.Store, iris: Iris, predicates: set[str]) -> ox.Store
     inverse = ox.NamedNode(f"{OWL}inverseOf")
     properties |= {q.object for p in properties for q in store.quads_for_pattern(p, inverse, None)
                    if isinstance(q.object, ox.NamedNode)}  # fmt: skip
-    wanted = {*(ox.NamedNode(p) for p in predicates),
-              *(p for p in properties if isinstance(p, ox.NamedNode))}  # fmt: skip
+    return {*(ox.NamedNode(p) for p in predicates),
+            *(p for p in properties if isinstance(p, ox.NamedNode))}  # fmt: skip
+
+
+def _reads_any(quads: Sequence[ox.Quad], wanted: set[ox.NamedNode], iris: Iris) -> bool:
+    """Whether a quad of ``quads`` outside the inference graphs is one the constraints may
+    read, or may declare a property they read (``_wanted``)."""
+    inferred = iris.graph("inference/")
+    reading = (
+        wanted | {ox.NamedNode(f"{QB}{p}") for p in DECLARING} | {ox.NamedNode(f"{OWL}inverseOf")}
+    )
+    return any(
+        q.predicate in reading
+        for q in quads
+        if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(inferred))
+    )
+
+
+def _stated_store(store: ox.Store, iris: Iris, wanted: set[ox.NamedNode]) -> ox.Store:
+    """What the sources and the ontology state, merged, of the predicates the constraints
+    read (``_wanted``): every named graph of ``store`` but the inference graphs. Only those
+    predicates are copied (the reference units alone are 250,000 triples the constraints
+    never read)."""
+    graphs = _stated_graphs(store, iris)
     stated = ox.Store()
     stated.extend(
         ox.Quad(q.subject, q.predicate, q.object)

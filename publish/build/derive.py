@@ -20,7 +20,8 @@ def rule_files(settings: Settings) -> list[Path]:
 
 
 def derive(store: ox.Store, settings: Settings) -> list[ox.Quad]:
-    """Run every rule over the merge of the loaded graphs; return the derived quads."""
+    """Run every rule over the merge of the loaded graphs; return the derived quads, each
+    once (in no order: the build cache's unit orders them, ``cache.generated``)."""
     iris = Iris(settings.base_iri)
     graph = ox.NamedNode(iris.graph("derived"))
     derived: set[ox.Quad] = set()
@@ -30,7 +31,7 @@ def derive(store: ox.Store, settings: Settings) -> list[ox.Quad]:
         if not isinstance(result, ox.QueryTriples):
             raise ValueError(f"{rule}: a rule must be a CONSTRUCT query")
         derived.update(ox.Quad(t.subject, t.predicate, t.object, graph) for t in result)
-    return sorted(derived, key=str)
+    return list(derived)
 
 
 #: a variable or a negated set as a predicate: a rule that may read any predicate

@@ -199,9 +199,10 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
     reaches = cache.reaches(key)
     report = validate(store, load_shapes(settings), loaded.files_by_subject, delta, reaches)
     cache.keep_reaches(key, reaches)
-    broken = cube.check(store, settings, loaded.files_by_subject)  # across figures: all
+    differing = None if delta is None else list(delta.differing())
+    broken = cube.check(store, settings, loaded.files_by_subject, differing)  # all figures
     if broken:
-        report = Report(False, [*report.violations, *broken], report.graph)
+        report = Report(False, [*report.violations, *broken], report.graph, report.scope)
     if not report.conforms:
         raise ValidationFailedError(report)
     return Checked(loaded, report, reference, key, units, store, delta, copied=base is not None)
@@ -228,7 +229,7 @@ def _copied(
     store = ox.Store(str(path))
     _drop_catalogue(store, iris)
     delta.apply(store)
-    quads = (*delta.removed, *delta.added)
+    quads = delta.differing()
     return store, {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
 
 
@@ -474,6 +475,8 @@ def _write(
     if not checked.copied:  # a copy keeps the last release's compacted tables: compacting
         store.optimize()  # them again for a change's few statements took 0.3 to 0.5 s
     del store  # release the RocksDB lock before the folder is renamed
+    releases = settings.release_dir / "releases"
+    linked = BuildCache(settings).base(checked.key, releases) if checked.copied else None
     checked.close()  # and before its files are hashed: RocksDB may still be compacting them
     _drop_logs(folder / "store")
     graphs = [*stats["graphs"], {"g": iris.graph("catalogue"), "n": len(catalogue)}]
@@ -496,7 +499,7 @@ def _write(
     names = sorted([*(d.name for d in dumps), *indexes, *extra])
     sums = sums_text(folder, names, {f.dump.name: f.sha256 for f in facts})
     (folder / CHECKSUMS).write_text(sums, encoding="utf-8")
-    write_store_sums(folder)
+    write_store_sums(folder, linked)
     return release_id
 
 
@@ -572,14 +575,15 @@ def _earlier_index(
 ) -> Earlier | None:
     """The browse index of the release that the last good build wrote, with the IRIs whose
     own statements this build may have changed (``browse.Earlier``): the subjects of the
-    changed units' quads before and after, and of that release's catalogue and this one's.
+    quads the change changed (``Delta.differing``), and of that release's catalogue and
+    this one's.
     None when there is no such release, or when a class hierarchy changed (the kind of
     every resource may have)."""
     base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
     if checked.delta is None or base is None or not (base / BROWSE).is_file():
         return None
     before = _catalogue_graph(base / DESCRIPTION, iris)
-    quads = [*checked.delta.removed, *checked.delta.added, *before, *catalogue]
+    quads = [*checked.delta.differing(), *before, *catalogue]
     if any(q.predicate == SUBCLASS_OF for q in quads):
         return None
     changed = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
@@ -590,7 +594,7 @@ def _earlier_graphs(
     checked: Checked, settings: Settings, iris: Iris
 ) -> tuple[list[dict[str, str | int]], set[str]] | None:
     """The counts per graph of the release whose store ``checked.store`` is a copy of, and
-    the graphs the change since may have changed (those of the changed units' quads); None
+    the graphs the change since may have changed (those of the quads it changed); None
     when the store is not such a copy."""
     base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
     if not checked.copied or checked.delta is None or base is None:
@@ -604,7 +608,7 @@ def _earlier_graphs(
     rows = [row for row in stats["graphs"] if row["g"] != catalogue]
     changed = {
         q.graph_name.value
-        for q in (*checked.delta.removed, *checked.delta.added)
+        for q in checked.delta.differing()
         if isinstance(q.graph_name, ox.NamedNode)
     }
     return rows, changed
