@@ -147,3 +147,37 @@ def test_a_quick_query_keeps_its_worker_and_priority(release: Release) -> None:
     first, after, scheduler = asyncio.run(scenario())
     assert after is first and not after.demoted
     assert scheduler == os.SCHED_OTHER
+
+
+def test_the_other_workers_start_after_the_first_answer(release: Release) -> None:
+    """One worker answers the first query alone (the start's critical path); the others
+    start once it has, or at once when a query has to wait for it."""
+
+    async def scenario() -> tuple[int, int, bool]:
+        pool = QueryPool(WorkerConfig(release.folder / "store"), workers=3, max_waiting=4)
+        await pool.start()
+        try:
+            before = len(pool._idle)
+            await pool.run(ASK, 10)
+            for _ in range(3000):  # bounded: they start in the background
+                if len(pool._idle) == 3:
+                    break
+                await asyncio.sleep(0.01)
+            after = len(pool._idle)
+        finally:
+            await pool.close()
+        pool = QueryPool(WorkerConfig(release.folder / "store"), workers=3, max_waiting=4)
+        await pool.start()
+        try:  # a long first query: a lookup sent beside it is answered by another worker
+            long = asyncio.get_running_loop().create_task(pool.run(LONG, 30))
+            await asyncio.sleep(0)  # the long query takes the one worker
+            await pool.run(ASK, 30)
+            overtaken = not long.done()
+            await long
+        finally:
+            await pool.close()
+        return before, after, overtaken
+
+    before, after, overtaken = asyncio.run(scenario())
+    assert (before, after) == (1, 3)
+    assert overtaken

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH, VOID
 
 from publish.build.validate import Report, Violation
 
@@ -33,7 +33,7 @@ def shapes() -> rdflib.Graph:
 def check(description: rdflib.Graph) -> Report:
     """The DCAT-AP report of a catalogue record; ``conforms`` unless a shape is violated."""
     conforms, results, _text = pyshacl_validate(
-        description, shacl_graph=shapes(), inference="rdfs", allow_warnings=True
+        checked(description), shacl_graph=shapes(), inference="rdfs", allow_warnings=True
     )
     violations = []
     for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
@@ -54,6 +54,29 @@ def check(description: rdflib.Graph) -> Report:
             )
         )
     return Report(conforms=bool(conforms), violations=violations, graph=results)
+
+
+def checked(description: rdflib.Graph) -> rdflib.Graph:
+    """The description without its VoID subsets that are nothing else (each named graph,
+    8,576 of them at 1.37M triples: 58,000 of the 67,600 statements), which cannot change
+    the report: every DCAT-AP shape targets a class that is not VoID's, and none names a
+    VoID term, so none reaches them through ``void:subset`` (``tests/test_describe.py``).
+    The RDFS closure of those statements was 90 % of the check's time (8.6 s)."""
+    subsets = {
+        node for node in description.objects(None, VOID.subset)
+        if set(description.objects(node, RDF.type)) <= VOID_CLASSES
+        and all(p == VOID.subset for _, p in description.subject_predicates(node))
+    }  # fmt: skip
+    if not subsets:
+        return description
+    kept = rdflib.Graph()
+    for triple in description:
+        if triple[0] not in subsets and triple[2] not in subsets:
+            kept.add(triple)
+    return kept
+
+
+VOID_CLASSES = {VOID.Dataset, VOID.Linkset}
 
 
 def _shape_name(shape: rdflib.term.Node | None) -> str:

@@ -30,6 +30,7 @@ import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -238,10 +239,15 @@ def _adjacent(query: str) -> int | None:
             return all(known(v) for v in node)
         return not isinstance(node, Path)
 
-    try:
-        return 1 if known(prepareQuery(query).algebra) else None
-    except Exception:  # a query rdflib cannot read: its reach stays unknown
-        return None
+    # rdflib's parser (pyparsing) leaves cycles of exceptions and frames behind, which a
+    # build (the collector off) never frees, and a finished frame keeps its callers': the
+    # store being validated stayed open, so the build could not open its folder again
+    # (release._drop_logs). On a thread of its own, the parse's frames reach no caller.
+    with ThreadPoolExecutor(1, thread_name_prefix="bomay-parse") as parsing:
+        try:
+            return 1 if known(parsing.submit(prepareQuery, query).result().algebra) else None
+        except Exception:  # a query rdflib cannot read: its reach stays unknown
+            return None
 
 
 def deep(shapes: rdflib.Graph) -> frozenset[str]:

@@ -307,6 +307,7 @@ class QueryPool:
         self._demote_after_s = demote_after_s
         self.isolated = False
         self._size = workers
+        self._filled = workers == 1  # the others start after the first answer (``_fill``)
         self._idle: list[Worker] = []  # never while a query waits: see _release
         self._line: FairLine[Worker] = FairLine(max_waiting)
         self._running = 0  # calls of run() not yet returned, waiting ones included
@@ -317,14 +318,21 @@ class QueryPool:
         self._threads = ThreadPoolExecutor(workers, thread_name_prefix="bomay-pool")
 
     async def start(self) -> None:
-        """Start one worker, and the others in the background: a server answers its first
-        query as soon as one worker is ready (each of the others is checked the same way
-        as a replacement: isolated, or stopped and tried again)."""
+        """Start one worker, and the others in the background once it has answered (or a
+        second query waits): a server answers its first query as soon as one worker is
+        ready, without the others starting beside it on the same cores (each of them is
+        checked the same way as a replacement: isolated, or stopped and tried again)."""
         first = await self._spawn()
         self.isolated = first.isolated
         self._release(first)
-        for _ in range(self._size - 1):
-            self._background(self._add())
+
+    def _fill(self) -> None:
+        """Start the pool's other workers (after its first answer, or when a query has to
+        wait before it)."""
+        if not self._filled:
+            self._filled = True
+            for _ in range(self._size - 1):
+                self._background(self._add())
 
     async def _add(self) -> None:
         await self._replace(None)
@@ -365,6 +373,8 @@ class QueryPool:
                 # unknown, so stop it and answer at once
                 self._retire(worker)
                 raise
+            finally:
+                self._fill()
         if worker.demoted:
             self._retire(worker)
         else:
@@ -378,6 +388,7 @@ class QueryPool:
         if self._idle:
             self._line.running[client] += 1  # given back by _run's running_for
             return self._idle.pop()
+        self._fill()  # a query waits before the first answer: the others are needed now
         place = self._line.join(client)
         try:
             done, _ = await asyncio.wait({place.future}, timeout=timeout_s)
