@@ -34,9 +34,10 @@ RELEASE_DATE = dt.date(2026, 11, 23)
 ROOT = Path(__file__).resolve().parent.parent
 #: every example question by file name, the built-in ones and the project's
 QUERIES = {f"{e.name}.rq": e.text for e in read_examples(ROOT / "queries")}
-# no example database in the work tree; the long fuzz run (docs/SECURITY.md) uses fuzz-long
-hypothesis_settings.register_profile("default", database=None)
-hypothesis_settings.register_profile("fuzz-long", database=None, max_examples=2_500)
+# no example database in the work tree; the long fuzz run (docs/SECURITY.md) uses fuzz-long;
+# no deadline: tests time nothing (a busy machine made one example take 0.3 s, then 0.2 ms)
+hypothesis_settings.register_profile("default", database=None, deadline=None)
+hypothesis_settings.register_profile("fuzz-long", database=None, deadline=None, max_examples=2_500)
 hypothesis_settings.load_profile("default")
 
 
