@@ -184,6 +184,23 @@ def test_the_reference_data_is_made_again_when_what_it_takes_from_the_data_chang
     assert_same_release(third, full_build(second, project_copy, tmp_path / "fresh"))
 
 
+def test_a_damaged_build_cache_is_left_and_the_build_starts_again(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    settings = settings_for(project_copy, tmp_path / "dist")
+    first = build(settings)
+    for unit in (tmp_path / "dist" / ".cache" / "units").glob("*.nq"):
+        unit.write_bytes(b"<urn:x:damaged> <urn:x:p>\n")  # not N-Quads: a disk fault
+    article = project_copy / "data" / ARTICLE
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("Hai Phong City Web Portal", "Hai Phong City web portal", 1),
+                       encoding="utf-8")  # fmt: skip
+    second = build(settings)  # reads the changed article's old unit: damaged, so all again
+    units = (tmp_path / "dist" / ".cache" / "units").glob("*.nq")
+    assert all(b"urn:x:damaged" not in unit.read_bytes() for unit in units)
+    assert_same_release(second, full_build(first, project_copy, tmp_path / "fresh"))
+
+
 def test_a_change_of_shapes_validates_everything(project_copy: Path, tmp_path: Path) -> None:
     settings = settings_for(project_copy, tmp_path / "dist")
     build(settings)

@@ -114,6 +114,11 @@ def canonical(quads: Iterable[ox.Quad], unit: str) -> list[ox.Quad]:
     return sorted(out, key=str)
 
 
+class DamagedCacheError(Exception):
+    """A unit read back from the build cache does not parse (a disk fault, an edit by hand):
+    the build starts again without the cache (``release.build``)."""
+
+
 @dataclass
 class Unit:
     name: str
@@ -126,7 +131,10 @@ class Unit:
         """The quads, read from ``text`` when first asked: a build after a change needs
         only the text of most units it reads back (250,000 reference quads: 0.4 s)."""
         if self.parsed is None:
-            self.parsed = list(ox.parse(self.text, format=ox.RdfFormat.N_QUADS))
+            try:
+                self.parsed = list(ox.parse(self.text, format=ox.RdfFormat.N_QUADS))
+            except SyntaxError as error:
+                raise DamagedCacheError(f"{self.sha}.nq of {self.name}: {error}") from error
         return self.parsed
 
     def states(self, term: str) -> bool:
@@ -231,7 +239,8 @@ class BuildCache:
 
     def read(self, name: str, sha: str) -> Unit | None:
         """The unit ``name`` that an earlier build kept as ``sha``; None if it is missing
-        or damaged (then it is made again)."""
+        (then it is made again). Its text is parsed when its quads are asked for, and found
+        damaged then (``DamagedCacheError``)."""
         try:
             return Unit(name, sha, (self.units / f"{sha}.nq").read_bytes())
         except OSError:

@@ -33,7 +33,16 @@ from publish.build.browse import (
     read_browse_index,
     write_browse_index,
 )
-from publish.build.cache import BuildCache, Delta, Unit, copy_store, digest, generated, inputs_key
+from publish.build.cache import (
+    BuildCache,
+    DamagedCacheError,
+    Delta,
+    Unit,
+    copy_store,
+    digest,
+    generated,
+    inputs_key,
+)
 from publish.build.changes import Previous, previous_release, write_changes
 from publish.build.derive import derive, reads_own_output, rule_files
 from publish.build.describe import PREFIXES as DESCRIPTION_PREFIXES
@@ -313,7 +322,11 @@ def build(settings: Settings, step: Step = lambda _: None) -> Path:
     # build after a change). Cycles made during the build are collected once it is done.
     gc.disable()
     try:
-        return _build(settings, step)
+        try:
+            return _build(settings, step)
+        except DamagedCacheError:  # what the last good build left is not to be trusted
+            shutil.rmtree(BuildCache(settings).folder, ignore_errors=True)
+            return _build(settings, step)
     finally:
         if collecting:
             gc.enable()
