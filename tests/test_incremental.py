@@ -3,6 +3,7 @@ build finds, and writes the same release, byte for byte."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import zlib
@@ -199,6 +200,21 @@ def test_a_damaged_build_cache_is_left_and_the_build_starts_again(
     units = (tmp_path / "dist" / ".cache" / "units").glob("*.nq")
     assert all(b"urn:x:damaged" not in unit.read_bytes() for unit in units)
     assert_same_release(second, full_build(first, project_copy, tmp_path / "fresh"))
+
+
+def test_the_logs_are_dropped_when_a_cycle_still_holds_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    collecting = gc.isenabled()
+    gc.disable()  # as during a build
+    try:
+        held: list[object] = [ox.Store(str(path))]
+        held.append(held)  # a cycle: only the collector frees the store
+        del held
+        release_module._drop_logs(path)
+    finally:
+        if collecting:
+            gc.enable()
+    ox.Store(str(path))  # and nothing holds it any more: this open would raise OSError
 
 
 def test_a_change_of_shapes_validates_everything(project_copy: Path, tmp_path: Path) -> None:
