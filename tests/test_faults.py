@@ -201,11 +201,18 @@ def _workers(server: int) -> list[int]:
     return [worker for child in _children(server) for worker in _children(child)]
 
 
-def _state(pid: int) -> str:
+def _state(pid: int, task: str = "") -> str:
+    """The state of process ``pid`` (its main thread), or of one of its threads."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}{task}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def _on_the_cpu(pid: int) -> bool:
+    """Whether a thread of ``pid`` runs (state R): a worker answers in a thread of its own."""
+    tasks = Path(f"/proc/{pid}/task")
+    return any(_state(pid, f"/task/{task.name}") == "R" for task in tasks.glob("*"))
 
 
 WORKERS = 2
@@ -223,9 +230,9 @@ def _idle_workers(server: int, count: int = WORKERS) -> list[int]:
 
 
 def _wait_for_a_running_worker(server: int) -> None:
-    """Poll until a query worker is on the CPU (state R): the query has reached it."""
+    """Poll until a query worker is on the CPU: the query has reached it."""
     for _ in range(600):  # bounded: 30 s
-        if any(_state(worker) == "R" for worker in _workers(server)):
+        if any(_on_the_cpu(worker) for worker in _workers(server)):
             return
         time.sleep(0.05)
     raise AssertionError("no worker started the query")

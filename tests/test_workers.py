@@ -110,30 +110,53 @@ def test_memory_limit_stops_a_runaway_query_before_the_time_limit(release: Relea
     assert isinstance(asyncio.run(scenario()), Answer)
 
 
-def test_a_long_query_drops_to_idle_priority_and_its_worker_is_replaced(
+def test_a_long_query_drops_to_idle_priority_and_gets_a_fresh_thread(
     release: Release,
 ) -> None:
-    async def scenario() -> tuple[int, int, Answer | Failure, Worker, Worker]:
+    async def scenario() -> tuple[int, int, Answer | Failure, Worker, Worker, int, int, bool]:
         async with pool_of_one(release, demote_after_s=0.05) as pool:
             first = await idle_worker(pool)  # reach in: to watch the worker from outside
-            before = os.sched_getscheduler(first.process.pid or 0)
+            thread = first.tid
+            before = os.sched_getscheduler(thread)
             running = asyncio.ensure_future(pool.run(LONG, 60))
             during = before
             for _ in range(1000):  # poll (bounded) until it is demoted or done
-                during = os.sched_getscheduler(first.process.pid or 0)
+                during = os.sched_getscheduler(thread)
                 if during == os.SCHED_IDLE or running.done():
                     break
                 await asyncio.sleep(0.01)
             answer = await running
-            replacement = await idle_worker(pool)
-            return before, during, answer, first, replacement
+            after = await idle_worker(pool)  # once renewed
+            policy = os.sched_getscheduler(after.tid)
+            return before, during, answer, first, after, thread, policy, after.process.is_alive()
 
-    before, during, answer, first, replacement = asyncio.run(scenario())
+    before, during, answer, first, after, thread, policy_after, alive = asyncio.run(scenario())
     assert (before, during) == (os.SCHED_OTHER, os.SCHED_IDLE)
     assert isinstance(answer, Answer)  # it still finished, with its count
     assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
-    assert not first.process.is_alive() and replacement is not first
-    assert not replacement.demoted
+    # the same process goes on (no fork: its store and cache stay), in a fresh thread at the
+    # worker's priority
+    assert after is first and alive and not after.demoted
+    assert after.tid != thread and policy_after == os.SCHED_OTHER
+
+
+def test_a_demoted_worker_whose_process_died_is_replaced(release: Release) -> None:
+    """The renewal finds the process gone (killed between the answer and the renewal): the
+    pool starts another, and answers."""
+
+    async def scenario() -> tuple[Worker, Worker, Answer | Failure]:
+        async with pool_of_one(release) as pool:
+            first = await idle_worker(pool)
+            first.demoted = True  # as if its last query had run long
+            pool._idle.remove(first)
+            first.reap()  # dead before the renewal asks it
+            await pool._renew(first)
+            after = await idle_worker(pool)
+            return first, after, await pool.run(ASK, 30)
+
+    first, after, answer = asyncio.run(scenario())
+    assert after is not first and not first.process.is_alive()
+    assert isinstance(answer, Answer) and b"true" in answer.body
 
 
 def test_a_quick_query_keeps_its_worker_and_priority(release: Release) -> None:
@@ -142,10 +165,10 @@ def test_a_quick_query_keeps_its_worker_and_priority(release: Release) -> None:
             first = await idle_worker(pool)
             await pool.run(ASK, 30)
             after = await idle_worker(pool)
-            return first, after, os.sched_getscheduler(after.process.pid or 0)
+            return first, after, os.sched_getscheduler(after.tid)
 
     first, after, scheduler = asyncio.run(scenario())
-    assert after is first and not after.demoted
+    assert after is first and after.tid == first.tid and not after.demoted
     assert scheduler == os.SCHED_OTHER
 
 
