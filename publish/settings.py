@@ -241,7 +241,8 @@ class Settings(BaseSettings):
         0.2,
         gt=0,
         description="A query still running after this long drops to the idle CPU class, so "
-        "cheap queries overtake runaway ones; its worker is replaced when it ends",
+        "cheap queries overtake runaway ones; when it ends, a fresh thread of the same "
+        "worker process takes the next query",
         json_schema_extra=PUBLISHED,
     )
     worker_nice: int = Field(
