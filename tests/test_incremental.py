@@ -202,6 +202,24 @@ def test_a_damaged_build_cache_is_left_and_the_build_starts_again(
     assert_same_release(second, full_build(first, project_copy, tmp_path / "fresh"))
 
 
+def test_a_unit_missing_from_the_build_cache_means_a_full_build(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """The last build's unit of the changed article is gone from the cache, so its store
+    cannot be copied and changed: the release is built whole, as from nothing."""
+    settings = settings_for(project_copy, tmp_path / "dist")
+    first = build(settings)
+    state = json.loads((tmp_path / "dist" / ".cache" / "state.json").read_text())
+    (sha,) = (sha for name, sha in state["units"].items() if name.endswith(ARTICLE))
+    (tmp_path / "dist" / ".cache" / "units" / f"{sha}.nq").unlink()
+    article = project_copy / "data" / ARTICLE
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("Hai Phong City Web Portal", "Hai Phong City web portal", 1),
+                       encoding="utf-8")  # fmt: skip
+    second = build(settings)
+    assert_same_release(second, full_build(first, project_copy, tmp_path / "fresh"))
+
+
 def test_the_logs_are_dropped_when_a_cycle_still_holds_the_store(tmp_path: Path) -> None:
     path = tmp_path / "store"
     collecting = gc.isenabled()

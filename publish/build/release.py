@@ -186,6 +186,7 @@ def check(settings: Settings, step: Step = lambda _: None, folder: Path | None =
         base = cache.base(key, settings.release_dir / "releases")
     copied = _copied(base, folder / "store", cache, key, units, iris) if base and folder else None
     if copied is None:
+        base = None  # nothing to start from: the whole release is built from the units
         loaded.quads = [q for u in units for q in u.quads]
         store, changed = with_merge(ox.Store(), loaded.quads), None
     else:
