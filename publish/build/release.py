@@ -452,7 +452,9 @@ def _write(
     step("store")
     store = checked.store if checked.copied else _store(folder / "store", checked)
     # the same quads in memory answer the build's own queries in half the time
-    stats = compute(checked.store, iris.vocab, _earlier_graphs(checked, settings, iris))
+    # the release the last good build wrote, which this one may start from
+    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
+    stats = compute(checked.store, iris.vocab, _earlier_graphs(checked, base, iris))
     context = _context(checked.store, iris, checked, settings)
     step("describe")
     facts = [FileFacts(d, (folder / d.name).stat().st_size, sha256(folder / d.name)) for d in dumps]
@@ -479,18 +481,17 @@ def _write(
     with_merge(store, catalogue)  # every IRI the description mints is served too
     if not checked.copied:
         with_merge(checked.store, catalogue)
-    earlier = _earlier_index(checked, settings, catalogue, iris)
+    earlier = _earlier_index(checked, base, catalogue, iris)
     indexes = [
         write_browse_index(checked.store, folder, iris.base, iris.vocab, earlier),
-        write_labels(checked.store, folder, *_earlier_labels(checked, settings, earlier)),
+        write_labels(checked.store, folder, *_earlier_labels(base, earlier)),
     ]
     default_graph = int(select(checked.store, TRIPLES, iris.vocab)[0]["n"])  # with the catalogue
     store.flush()
     if not checked.copied:  # a copy keeps the last release's compacted tables: compacting
         store.optimize()  # them again for a change's few statements took 0.3 to 0.5 s
     del store  # release the RocksDB lock before the folder is renamed
-    releases = settings.release_dir / "releases"
-    linked = BuildCache(settings).base(checked.key, releases) if checked.copied else None
+    linked = base if checked.copied else None
     checked.close()  # and before its files are hashed: RocksDB may still be compacting them
     _drop_logs(folder / "store")
     graphs = [*stats["graphs"], {"g": iris.graph("catalogue"), "n": len(catalogue)}]
@@ -585,7 +586,7 @@ def _drop_catalogue(store: ox.Store, iris: Iris) -> None:
 
 
 def _earlier_index(
-    checked: Checked, settings: Settings, catalogue: list[ox.Quad], iris: Iris
+    checked: Checked, base: Path | None, catalogue: list[ox.Quad], iris: Iris
 ) -> Earlier | None:
     """The browse index of the release that the last good build wrote, with the IRIs whose
     own statements this build may have changed (``browse.Earlier``): the subjects of the
@@ -593,7 +594,6 @@ def _earlier_index(
     this one's.
     None when there is no such release, or when a class hierarchy changed (the kind of
     every resource may have)."""
-    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
     if checked.delta is None or base is None or not (base / BROWSE).is_file():
         return None
     before = _catalogue_graph(base / DESCRIPTION, iris)
@@ -605,12 +605,11 @@ def _earlier_index(
 
 
 def _earlier_graphs(
-    checked: Checked, settings: Settings, iris: Iris
+    checked: Checked, base: Path | None, iris: Iris
 ) -> tuple[list[dict[str, str | int]], set[str]] | None:
     """The counts per graph of the release whose store ``checked.store`` is a copy of, and
     the graphs the change since may have changed (those of the quads it changed); None
     when the store is not such a copy."""
-    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
     if not checked.copied or checked.delta is None or base is None:
         return None
     if checked.delta.since != base.name:  # pragma: no cover - the same state names both
@@ -629,12 +628,11 @@ def _earlier_graphs(
 
 
 def _earlier_labels(
-    checked: Checked, settings: Settings, earlier: Earlier | None
+    base: Path | None, earlier: Earlier | None
 ) -> tuple[dict[str, dict[str, str]] | None, set[str]]:
     """The names of the release the last good build wrote, and the IRIs whose own statements
     may have changed since (those of ``_earlier_index``); (None, ∅) when there is no such
     index: then every name is asked again."""
-    base = BuildCache(settings).base(checked.key, settings.release_dir / "releases")
     if earlier is None or base is None or not (base / LABELS_FILE).is_file():
         return None, set()
     return read_labels(base), earlier.changed
